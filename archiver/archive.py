@@ -1,0 +1,94 @@
+"""`Archive`: the one object that owns the config, the store, the blobs and the fetcher.
+
+The CLI, the tests (and later the web UI) all call its methods, one per verb.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from .config import Config, default_blob_root
+from .errors import FailureReason, FetchError
+from .extract import extract_document
+from .fetch.client import Fetcher
+from .fetch.guard import Resolver, system_resolver
+from .jobs.runs import ArchiveJob, ProgressCallback
+from .jobs.sources import is_url, read_file
+from .models import Extraction, RunSummary
+from .store.blobs import LocalBlobStore
+from .store.db import Store
+
+DEFAULT_DB = "archive.db"
+DEFAULT_SOURCES = ["seeds/"]
+
+
+class Archive:
+    def __init__(
+        self, config: Config, store: Store, blobs: LocalBlobStore, fetcher: Fetcher
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.blobs = blobs
+        self.fetcher = fetcher
+
+    @classmethod
+    def open(
+        cls,
+        db_path: str | Path = DEFAULT_DB,
+        config: Config | None = None,
+        *,
+        resolver: Resolver = system_resolver,
+    ) -> Archive:
+        """Open (creating on first use) the database and the blob folder beside it."""
+        config = config or Config()
+        db_path = Path(db_path)
+        blob_root = Path(config.paths.blobs) if config.paths.blobs else default_blob_root(db_path)
+        store = Store(db_path)
+        fetcher = Fetcher(config.network, config.operator, resolver=resolver)
+        return cls(config, store, LocalBlobStore(blob_root), fetcher)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def extract(self, source: str) -> Extraction:
+        """Embeds and credits in one article: a file, or a URL fetched through the guard."""
+        return extract_source(source, self.config, self.fetcher)
+
+    def archive(
+        self, sources: list[str] | None = None, progress: ProgressCallback | None = None
+    ) -> RunSummary:
+        """Run the main job over files, folders and URLs (default: seeds/)."""
+        job = ArchiveJob(self.store, self.blobs, self.fetcher, self.config)
+        return job.run(sources or DEFAULT_SOURCES, progress)
+
+
+def extract_source(source: str, config: Config, fetcher: Fetcher) -> Extraction:
+    """Embeds and credits in one article, stored nowhere."""
+    limits = config.limits
+    if not is_url(source):
+        data = read_file(source, limits.max_article_bytes)
+        return extract_document(data, source, max_embeds=limits.max_embeds_per_article)
+    exchange = fetcher.fetch(source)
+    if not exchange.ok:
+        raise FetchError(f"{source}: HTTP {exchange.status}", source, FailureReason.HTTP_STATUS)
+    return extract_document(
+        exchange.body,
+        source,
+        content_type=exchange.content_type or None,
+        charset=exchange.charset,
+        base_url=exchange.final_url,
+        max_embeds=limits.max_embeds_per_article,
+    )

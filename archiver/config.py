@@ -1,0 +1,138 @@
+"""Settings, read from a TOML file into explicit dataclasses.
+
+operator = "Jane Doe"                   # who runs the tool; else the OS user
+
+[network]
+allow_private = false                   # true only for tests against local servers
+user_agent = "archiver/0.1 (+https://...)"
+connect_timeout = 10.0                  # seconds
+read_timeout = 30.0                     # seconds between bytes
+total_timeout = 120.0                   # seconds for a whole response
+max_body_bytes = 52428800               # bodies are streamed and cut off past this
+max_redirects = 10
+
+[network.host_map]                      # logical host -> where requests really go
+"cdn.syndication.twimg.com" = "http://127.0.0.1:8765"
+
+[limits]
+max_article_bytes = 20971520            # larger input files are refused
+max_embeds_per_article = 1000           # more are recorded as a truncation warning
+
+[paths]
+blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import __version__
+from .errors import ConfigError
+
+DEFAULT_USER_AGENT = f"archiver/{__version__} (social post archiver; evidence preservation)"
+
+
+@dataclass
+class NetworkConfig:
+    allow_private: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0
+    max_body_bytes: int = 50 * 1024 * 1024
+    max_redirects: int = 10
+    host_map: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LimitsConfig:
+    max_article_bytes: int = 20 * 1024 * 1024
+    max_embeds_per_article: int = 1000
+
+
+@dataclass
+class PathsConfig:
+    blobs: str | None = None
+
+
+@dataclass
+class Config:
+    operator: str = ""
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+
+    def __post_init__(self) -> None:
+        if not self.operator:
+            self.operator = _os_user()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Config:
+        """Read the file named, else $ARCHIVER_CONFIG, else return the defaults."""
+        chosen = path or os.environ.get("ARCHIVER_CONFIG")
+        if not chosen:
+            return cls()
+        try:
+            with open(chosen, "rb") as handle:
+                data = tomllib.load(handle)
+        except OSError as exc:
+            raise ConfigError(f"cannot read config {chosen}: {exc.strerror}", str(chosen)) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config {chosen} is not valid TOML: {exc}", str(chosen)) from exc
+        return cls.from_dict(data, source=str(chosen))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "<config>") -> Config:
+        sections = {"network": NetworkConfig, "limits": LimitsConfig, "paths": PathsConfig}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "operator":
+                kwargs["operator"] = str(value)
+            elif key in sections:
+                kwargs[key] = _section(sections[key], value, f"{source} [{key}]")
+            else:
+                raise ConfigError(f"{source}: unknown setting {key!r}", source)
+        config = cls(**kwargs)
+        _check_host_map(config.network.host_map, source)
+        return config
+
+
+def _section(kind: type, values: Any, where: str) -> Any:
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where} must be a table", where)
+    known = {f.name: f for f in fields(kind)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting {key!r}", where)
+        default = getattr(kind(), key)
+        widening = isinstance(default, float) and isinstance(value, int)
+        if default is not None and not isinstance(value, type(default)) and not widening:
+            raise ConfigError(f"{where}: {key} must be {type(default).__name__}", where)
+    return kind(**values)
+
+
+def _check_host_map(host_map: dict[str, str], source: str) -> None:
+    for host, target in host_map.items():
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"{source}: host_map target for {host!r} must be an http(s) base URL", source
+            )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def default_blob_root(db_path: Path) -> Path:
+    """Blobs live beside the database: archive.db -> archive.blobs/."""
+    return db_path.with_name(db_path.stem + ".blobs")

@@ -1,0 +1,68 @@
+"""Dates as embeds print them ("May 22, 2023", "22 May 2023", "22. Mai 2023"), to ISO form."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Month names in the languages embeds are most often rendered in; the first three letters
+# (or the whole word for short names) identify a month, so abbreviations match too.
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january jan januar janvier enero gennaio janeiro januari январь января січня stycznia",
+        "february feb februar février fevrier febrero "
+        "febbraio fevereiro februari февраля лютого lutego",
+        "march mar märz maerz mars marzo março maart марта березня marca",
+        "april apr avril abril aprile апреля квітня kwietnia",
+        "may mai mayo maggio maio mei мая травня maja",
+        "june jun juni juin junio giugno junho июня червня czerwca",
+        "july jul juli juillet julio luglio julho июля липня lipca",
+        "august aug août aout agosto augustus августа серпня sierpnia",
+        "september sep sept septembre septiembre settembre setembro сентября вересня września",
+        "october oct oktober octobre octubre ottobre outubro октября жовтня października",
+        "november nov novembre noviembre novembro ноября листопада listopada",
+        "december dec dezember décembre decembre "
+        "diciembre dicembre dezembro декабря грудня grudnia",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+MONTH = r"[^\W\d_]{3,12}\.?"
+DATE_PATTERN = (
+    # May 22, 2023
+    rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    # 22 May 2023, 22. Mai 2023, 3 de marzo de 2021
+    rf"|\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}\s+(?:de\s+)?\d{{4}}(?:\s*г\.)?)"
+)
+_MONTH_FIRST = re.compile(rf"^({MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})")
+_DAY_FIRST = re.compile(rf"^(\d{{1,2}})\.?\s+(?:de\s+)?({MONTH})\s+(?:de\s+)?(\d{{4}})")
+
+
+def month_number(name: str) -> int | None:
+    word = name.lower().rstrip(".")
+    return _MONTHS.get(word) or (_MONTHS.get(word[:3]) if len(word) >= 3 else None)
+
+
+def parse_date(text: str | None) -> str | None:
+    """ISO date (YYYY-MM-DD) for a printed date, or None when it is not one we can read."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    match = _MONTH_FIRST.match(text)
+    if match:
+        month_name, day, year = match.groups()
+    else:
+        match = _DAY_FIRST.match(text)
+        if not match:
+            return None
+        day, month_name, year = match.groups()
+    month = month_number(month_name)
+    if month is None:
+        return None
+    try:
+        return date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,181 @@
+"""Embeds and credits in an HTML page: live, saved or AMP.
+
+Parsing uses lxml directly: BeautifulSoup over the same lxml parser measured 30x slower on
+a 75 KB page (44 ms against 1.4 ms), which would put the extraction goal of 200 articles/s
+on one core out of reach. libxml2 caps nesting at 256 levels, so a hostile page nested
+100,000 deep parses in bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from ..models import Credit, Embed
+from .credits import find_credits
+from .recognisers import RECOGNISERS, recognise_url
+from .recognisers.base import collapse, has_class
+from .text import find_flattened
+
+# Elements that carry a post URL in an attribute, whatever platform it is.
+_URL_ATTRIBUTES = {
+    "iframe": ("src", "data-src", "data-lazy-src"),
+    "amp-iframe": ("src",),
+    "embed": ("src",),
+    "oembed": ("url",),
+}
+_GENERIC_XPATH = (
+    "//iframe | //amp-iframe | //embed[@src] | //oembed[@url] | //*[@data-oembed-url]"
+    " | //a[contains(@class, 'embedly-card')] | //figure[contains(@class, 'wp-block-embed')]"
+)
+# Text blocks where flattened embeds and credit lines are looked for.
+_TEXT_XPATH = (
+    "//p | //figcaption | //li | //blockquote | //h1 | //h2 | //h3 | //h4 | //td"
+    " | //*[contains(@class, 'caption') or contains(@class, 'credit')][not(self::figure)]"
+)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def decode_html(data: bytes, declared: str | None = None) -> str:
+    """Bytes to text: BOM, then the declared charset, then <meta charset>, then UTF-8.
+
+    libxml2 alone would read undeclared bytes as Latin-1 and turn every em dash into
+    mojibake, which breaks the byline patterns. Undecodable bytes become U+FFFD.
+    """
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    meta = _CHARSET.search(data[:4096])
+    for codec in (declared, meta.group(1).decode("ascii") if meta else None):
+        if codec:
+            try:
+                return data.decode(codec, errors="replace")
+            except LookupError:
+                continue
+    return data.decode("utf-8", errors="replace")
+
+
+def parse_html(text: str) -> HtmlElement | None:
+    """The document tree, or None when there is no markup at all."""
+    text = _CONTROL.sub("", text)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def find_embeds(doc: HtmlElement) -> tuple[list[Embed], list[HtmlElement]]:
+    """Every embed in document order, and the elements they were read from."""
+    claimed = {
+        recogniser: set(doc.xpath(recogniser.xpath))
+        for recogniser in RECOGNISERS
+        if recogniser.xpath
+    }
+    query = " | ".join([*(r.xpath for r in RECOGNISERS if r.xpath), _GENERIC_XPATH])
+    embeds: list[Embed] = []
+    elements: list[HtmlElement] = []
+    for element in doc.xpath(query):
+        embed = next(
+            (
+                e
+                for r, found in claimed.items()
+                if element in found and (e := r.from_element(element))
+            ),
+            None,
+        ) or _from_url_attribute(element)
+        if embed is not None:
+            embeds.append(embed)
+            elements.append(element)
+    return embeds, elements
+
+
+def _from_url_attribute(element: HtmlElement) -> Embed | None:
+    """An iframe, oEmbed tag, Embedly card or WordPress embed block pointing at a post."""
+    tag = element.tag
+    if tag == "figure":
+        wrapper = element.find_class("wp-block-embed__wrapper")
+        urls = [wrapper[0].text_content().strip()] if wrapper else []
+        found_by = "html:wp-block-embed"
+    elif tag == "a":
+        urls, found_by = [element.get("href")], "html:embedly-card"
+    elif element.get("data-oembed-url"):
+        urls, found_by = [element.get("data-oembed-url")], "html:data-oembed-url"
+    else:
+        urls = [element.get(name) for name in _URL_ATTRIBUTES.get(tag, ())]
+        found_by = f"html:{tag}"
+    for url in urls:
+        ref = (
+            recognise_url(
+                url, any_host=tag != "figure" or has_class(element, "is-provider-mastodon")
+            )
+            if url
+            else None
+        )
+        if ref is not None:
+            return Embed(ref.platform, ref.post_id, ref.url, found_by, ref.author_handle)
+    return None
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph-like element's text, and whether it sits inside a recognised embed."""
+
+    text: str
+    element: HtmlElement
+    in_embed: bool
+
+
+def text_blocks(doc: HtmlElement, embed_elements: list[HtmlElement]) -> list[TextBlock]:
+    inside = set(embed_elements)
+    for element in embed_elements:
+        inside.update(element.iterdescendants())
+    blocks = []
+    for element in doc.xpath(_TEXT_XPATH):
+        text = element.text_content()
+        if text.strip():
+            blocks.append(TextBlock(text, element, element in inside))
+    return blocks
+
+
+def credits_in(blocks: list[TextBlock]) -> list[Credit]:
+    """Credit lines in captions and paragraphs, each tied to the image of its figure."""
+    credits: list[Credit] = []
+    seen: set[str] = set()
+    for block in blocks:
+        for credit in find_credits(block.text):
+            if credit.text not in seen:
+                seen.add(credit.text)
+                credit.image_url = _figure_image(block.element)
+                credits.append(credit)
+    return credits
+
+
+def flattened_in(blocks: list[TextBlock]) -> list[Embed]:
+    """Flattened embeds in text outside the embeds already read from markup."""
+    return [embed for block in blocks if not block.in_embed for embed in find_flattened(block.text)]
+
+
+def _figure_image(element: HtmlElement) -> str | None:
+    figure = next((a for a in element.iterancestors() if a.tag == "figure"), None)
+    if figure is None:
+        return None
+    image = figure.find(".//img")
+    if image is None:
+        return None
+    return image.get("src") or image.get("data-src") or None
+
+
+def title_of(doc: HtmlElement) -> str | None:
+    title = doc.find(".//title")
+    return collapse(title.text_content()) if title is not None else None

@@ -1,0 +1,337 @@
+"""Records that cross layers: what extraction finds, what fetching saw, what a run did."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Platform(StrEnum):
+    TWITTER = "twitter"
+    TELEGRAM = "telegram"
+    YOUTUBE = "youtube"
+    INSTAGRAM = "instagram"
+    FACEBOOK = "facebook"
+    TIKTOK = "tiktok"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
+    REDDIT = "reddit"
+    VIMEO = "vimeo"
+    THREADS = "threads"
+
+
+# Ids on these platforms are names (channels, handles, hosts), which the platforms match
+# without regard to case; the identity key folds them so two spellings meet in one row.
+_CASE_FOLDED_IDS = {Platform.TELEGRAM, Platform.MASTODON, Platform.BLUESKY, Platform.FACEBOOK}
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A post as named by a URL: its platform, the platform's own id, and a canonical URL."""
+
+    platform: Platform
+    post_id: str | None
+    url: str
+    author_handle: str | None = None
+
+
+@dataclass
+class Embed:
+    """One post embedded in (or flattened into) an article, with what the markup itself says."""
+
+    platform: Platform
+    post_id: str | None
+    url: str | None
+    found_by: str
+    author_handle: str | None = None
+    author_name: str | None = None
+    published: str | None = None
+    text: str | None = None
+    media_urls: list[str] = field(default_factory=list)
+    kind: str = "post"
+
+    @property
+    def identity_key(self) -> str:
+        """One key per post, whatever URL form found it.
+
+        platform + post id when the id is known; else platform + URL as given (a pic.twitter.com
+        link until it is resolved); else, for text with no link, platform + handle + text digest.
+        """
+        if self.post_id:
+            post_id = self.post_id.lower() if self.platform in _CASE_FOLDED_IDS else self.post_id
+            return f"{self.platform}:{post_id}"
+        if self.url:
+            return f"{self.platform}:url:{self.url}"
+        handle = (self.author_handle or "").lower()
+        words = " ".join(re.findall(r"\w+", (self.text or "").lower()))
+        digest = hashlib.sha256(words.encode()).hexdigest()[:16]
+        return f"{self.platform}:handle:{handle}:{digest}"
+
+    def merge(self, other: Embed) -> None:
+        """Fill fields this embed lacks from another sighting of the same post."""
+        for name in ("post_id", "url", "author_handle", "author_name", "published", "text"):
+            if getattr(self, name) is None and getattr(other, name) is not None:
+                setattr(self, name, getattr(other, name))
+        for media_url in other.media_urls:
+            if media_url not in self.media_urls:
+                self.media_urls.append(media_url)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": str(self.platform),
+            "kind": self.kind,
+            "post_id": self.post_id,
+            "url": self.url,
+            "author_handle": self.author_handle,
+            "author_name": self.author_name,
+            "published": self.published,
+            "text": self.text,
+            "media_urls": list(self.media_urls),
+            "found_by": self.found_by,
+        }
+
+
+@dataclass
+class Credit:
+    """A credit line for an image ("Source: youtube/Suchomimus/Screenshot")."""
+
+    text: str
+    platform: Platform | None
+    account: str | None
+    kind: str
+    image_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["platform"] = str(self.platform) if self.platform else None
+        return data
+
+
+@dataclass
+class Extraction:
+    """Everything found in one article."""
+
+    source: str
+    embeds: list[Embed] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "embeds": [embed.to_dict() for embed in self.embeds],
+            "credits": [credit.to_dict() for credit in self.credits],
+        }
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        return data
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One redirect answered on the way to the final URL."""
+
+    url: str
+    status: int
+    location: str
+
+
+@dataclass
+class Exchange:
+    """One HTTP read with its provenance: what was asked, where it went, what came back."""
+
+    url: str
+    final_url: str | None
+    sent_to: str | None
+    redirects: list[Hop]
+    status: int | None
+    headers: list[tuple[str, str]]
+    remote_ip: str | None
+    started_at: str
+    ended_at: str
+    bytes: int
+    body_sha256: str | None
+    user_agent: str
+    tool_version: str
+    operator: str
+    error_reason: str | None = None
+    error: str | None = None
+    body: bytes = field(default=b"", repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_reason is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str:
+        return self._content_type_header.split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        _, _, params = self._content_type_header.lower().partition("charset=")
+        return params.split(";")[0].strip(" \"'") or None
+
+    @property
+    def _content_type_header(self) -> str:
+        return next((v for k, v in self.headers if k.lower() == "content-type"), "")
+
+
+class CaptureStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class ImageInfo:
+    """What decoding an image once tells: its digest, size and format."""
+
+    sha256: str
+    size: int
+    width: int
+    height: int
+    format: str
+    mime: str
+
+
+@dataclass
+class ArticleCapture:
+    """One reading of an article, and what extraction found in it."""
+
+    article: int
+    run: int
+    status: CaptureStatus
+    content_type: str | None = None
+    body_sha256: str | None = None
+    exchange: int | None = None
+    embeds_found: int = 0
+    credits_found: int = 0
+    warnings: list[str] = field(default_factory=list)
+    reason: str | None = None
+    error: str | None = None
+    captured_at: str = field(default_factory=lambda: utc_now())
+
+
+@dataclass
+class PostCapture:
+    """One attempt to capture a post, and how it ended."""
+
+    post: int
+    run: int
+    status: CaptureStatus
+    method: str
+    url: str | None
+    reason: str | None = None
+    error: str | None = None
+    exchange: int | None = None
+    body_sha256: str | None = None
+    captured_at: str = field(default_factory=lambda: utc_now())
+
+
+@dataclass
+class MediaOccurrence:
+    """Where an image was seen: in a post, an article, under a credit, or as a file given."""
+
+    media: str
+    run: int
+    post: int | None = None
+    article: int | None = None
+    credit: int | None = None
+    source_url: str | None = None
+    source_path: str | None = None
+    caption: str | None = None
+    credit_text: str | None = None
+
+    @property
+    def occurrence_key(self) -> str:
+        """One row per image per place, however many runs see it there."""
+        parts = (
+            self.media,
+            self.post,
+            self.article,
+            self.credit,
+            self.source_url,
+            self.source_path,
+        )
+        return "|".join("" if part is None else str(part) for part in parts)
+
+
+@dataclass
+class RunSummary:
+    """The outcome of one `archive` run, as printed and stored."""
+
+    run_id: int
+    articles: int = 0
+    articles_failed: int = 0
+    posts: int = 0
+    new_posts: int = 0
+    credits: int = 0
+    captures: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    media: int = 0
+    new_media: int = 0
+    media_failures: dict[str, int] = field(default_factory=dict)
+    items_failed: list[dict[str, str]] = field(default_factory=list)
+
+    def count_capture(self, status: CaptureStatus, reason: str | None) -> None:
+        _bump(self.captures, str(status))
+        if reason:
+            _bump(self.failures, reason)
+
+    def count_media_failure(self, reason: str | None) -> None:
+        _bump(self.media_failures, reason or "unknown")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """The run in plain words, for people reading a terminal or a cron mail."""
+        ok = self.captures.get(CaptureStatus.OK, 0)
+        failed = self.captures.get(CaptureStatus.FAILED, 0)
+        skipped = self.captures.get(CaptureStatus.SKIPPED, 0)
+        lines = [
+            f"Run {self.run_id}: {_n(self.articles, 'article')} read"
+            + (f", {self.articles_failed} could not be read" if self.articles_failed else "")
+            + f"; {_n(self.posts, 'embedded post')} found ({self.new_posts} new)"
+            + f", {_n(self.credits, 'image credit')}.",
+            f"Post captures: {ok} ok, {failed} failed"
+            + (f", {skipped} skipped (no URL to fetch)" if skipped else "")
+            + (f" — reasons: {_reasons(self.failures)}" if self.failures else "")
+            + ".",
+            f"Images: {self.media} stored ({self.new_media} new)"
+            + (f", {sum(self.media_failures.values())} failed ({_reasons(self.media_failures)})"
+               if self.media_failures else "")
+            + ".",
+        ]  # fmt: skip
+        if failed and failed == self.failures.get("dns"):
+            lines.append(
+                "Every post failed at DNS: this machine seems to have no internet access. "
+                "The posts and the reasons are recorded; run again when it is online."
+            )
+        lines += [
+            f"  could not read {item['source']}: {item['error']}" for item in self.items_failed
+        ]
+        return "\n".join(lines)
+
+
+def _bump(counter: dict[str, int], key: str) -> None:
+    counter[key] = counter.get(key, 0) + 1
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _reasons(counter: dict[str, int]) -> str:
+    return ", ".join(f"{reason}: {count}" for reason, count in sorted(counter.items()))
+
+
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 with milliseconds and a Z."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"

@@ -1,0 +1,238 @@
+"""`Store`: the only code that reads or writes the database.
+
+Records go in and come out as the dataclasses of `archiver.models`; callers never see SQL.
+A PostgreSQL store for larger teams would implement these same methods.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import __version__
+from ..errors import StoreError
+from ..models import (
+    ArticleCapture,
+    Credit,
+    Embed,
+    Exchange,
+    ImageInfo,
+    MediaOccurrence,
+    PostCapture,
+    utc_now,
+)
+from .events import GENESIS, canonical_detail, event_hash
+from .schema import migrate
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        try:
+            self.db = Database(self.path) if self.path != ":memory:" else Database(memory=True)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            migrate(self.db)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}", self.path) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One transaction: everything inside is stored, or nothing is."""
+        try:
+            with self.db.atomic():
+                yield self
+        except sqlite3.Error as exc:
+            raise StoreError(f"database write failed: {exc}", self.path) from exc
+
+    # Runs -----------------------------------------------------------------------------
+
+    def start_run(self, sources: list[str], operator: str) -> int:
+        with self.atomic():
+            run_id = self._insert(
+                "runs",
+                {"started_at": utc_now(), "status": "running", "operator": operator,
+                 "tool_version": __version__, "sources": json.dumps(sources)},
+            )  # fmt: skip
+            self.append_event("run.started", f"run:{run_id}", {"sources": sources})
+        return run_id
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.atomic():
+            self.db["runs"].update(
+                run_id,
+                {"finished_at": utc_now(), "status": status, "summary": json.dumps(summary)},
+            )
+            self.append_event("run.finished", f"run:{run_id}", {"status": status})
+
+    # Exchanges and blobs ---------------------------------------------------------------
+
+    def add_blob(self, sha256: str, size: int, mime: str | None) -> None:
+        self.db["blobs"].insert(
+            {"sha256": sha256, "size": size, "mime": mime or None, "created_at": utc_now()},
+            ignore=True,
+        )
+
+    def add_exchange(self, run: int, exchange: Exchange) -> int:
+        """Record an HTTP exchange; its body must already be in the blob store."""
+        if exchange.body_sha256:
+            self.add_blob(exchange.body_sha256, exchange.bytes, exchange.content_type)
+        data = asdict(exchange)
+        del data["body"]
+        data["run"] = run
+        data["redirects"] = json.dumps([asdict(hop) for hop in exchange.redirects])
+        data["headers"] = json.dumps(exchange.headers)
+        return self._insert("http_exchanges", data)
+
+    # Articles, posts, embeds, credits ------------------------------------------------
+
+    def upsert_article(self, source: str, kind: str, title: str | None) -> int:
+        row = self._one("SELECT id FROM articles WHERE source = ?", [source])
+        if row:
+            if title:
+                self.db["articles"].update(row["id"], {"title": title})
+            return int(row["id"])
+        article = self._insert(
+            "articles", {"source": source, "kind": kind, "title": title, "first_seen": utc_now()}
+        )
+        self.append_event("article.added", f"article:{article}", {"source": source})
+        return article
+
+    def add_article_capture(self, capture: ArticleCapture) -> int:
+        data = asdict(capture)
+        data["warnings"] = json.dumps(capture.warnings)
+        data["status"] = str(capture.status)
+        capture_id = self._insert("article_captures", data)
+        self.append_event(
+            "article.captured",
+            f"article_capture:{capture_id}",
+            {
+                "article": capture.article,
+                "status": data["status"],
+                "body_sha256": capture.body_sha256,
+            },
+        )
+        return capture_id
+
+    def upsert_post(self, embed: Embed) -> tuple[int, bool]:
+        """The post's row id, and whether this call created it."""
+        key = embed.identity_key
+        row = self._one("SELECT id FROM posts WHERE identity_key = ?", [key])
+        if row:
+            return int(row["id"]), False
+        post = self._insert(
+            "posts",
+            {"identity_key": key, "platform": str(embed.platform), "post_id": embed.post_id,
+             "url": embed.url, "author_handle": embed.author_handle,
+             "author_name": embed.author_name, "first_seen": utc_now()},
+        )  # fmt: skip
+        self.append_event("post.added", f"post:{post}", {"identity_key": key})
+        return post, True
+
+    def upsert_embed(self, article: int, post: int, position: int, embed: Embed) -> None:
+        now = utc_now()
+        fields = {
+            "position": position, "found_by": embed.found_by, "author_handle": embed.author_handle,
+            "author_name": embed.author_name, "published": embed.published, "text": embed.text,
+            "media_urls": json.dumps(embed.media_urls), "last_seen": now,
+        }  # fmt: skip
+        row = self._one("SELECT id FROM embeds WHERE article = ? AND post = ?", [article, post])
+        if row:
+            self.db["embeds"].update(row["id"], fields)
+        else:
+            self._insert("embeds", {"article": article, "post": post, "first_seen": now, **fields})
+
+    def upsert_credit(self, article: int, credit: Credit) -> int:
+        row = self._one(
+            "SELECT id FROM credits WHERE article = ? AND text = ?", [article, credit.text]
+        )
+        if row:
+            return int(row["id"])
+        data = credit.to_dict()
+        return self._insert("credits", {"article": article, "first_seen": utc_now(), **data})
+
+    # Captures and media ----------------------------------------------------------------
+
+    def add_post_capture(self, capture: PostCapture) -> int:
+        data = asdict(capture)
+        data["status"] = str(capture.status)
+        capture_id = self._insert("post_captures", data)
+        self.append_event(
+            "post.captured",
+            f"post_capture:{capture_id}",
+            {"post": capture.post, "status": data["status"], "reason": capture.reason,
+             "body_sha256": capture.body_sha256},
+        )  # fmt: skip
+        return capture_id
+
+    def upsert_media(self, info: ImageInfo, phash: str | None, dhash: str | None) -> bool:
+        """Record an image (its blob already stored); True when it is new to the archive."""
+        if self._one("SELECT sha256 FROM media WHERE sha256 = ?", [info.sha256]):
+            return False
+        self.add_blob(info.sha256, info.size, info.mime)
+        self.db["media"].insert(
+            {**asdict(info), "phash": phash, "dhash": dhash, "first_seen": utc_now()}
+        )
+        self.append_event("media.stored", f"media:{info.sha256}", {"size": info.size})
+        return True
+
+    def add_media_occurrence(self, occurrence: MediaOccurrence) -> bool:
+        key = occurrence.occurrence_key
+        if self._one("SELECT id FROM media_occurrences WHERE occurrence_key = ?", [key]):
+            return False
+        self._insert(
+            "media_occurrences",
+            {"occurrence_key": key, **asdict(occurrence), "first_seen": utc_now()},
+        )
+        return True
+
+    # The event chain -------------------------------------------------------------------
+
+    def append_event(self, kind: str, subject: str, detail: dict[str, Any]) -> str:
+        """Add an event to the hash chain (inside the caller's transaction); return its hash."""
+        last = self._one("SELECT hash FROM events ORDER BY id DESC LIMIT 1", [])
+        prev_hash = last["hash"] if last else GENESIS
+        ts = utc_now()
+        body = canonical_detail(detail)
+        digest = event_hash(prev_hash, ts, kind, subject, body)
+        self._insert(
+            "events",
+            {"ts": ts, "kind": kind, "subject": subject, "detail": body,
+             "prev_hash": prev_hash, "hash": digest},
+        )  # fmt: skip
+        return digest
+
+    # Reads -------------------------------------------------------------------------------
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of a read-only query, as dicts (for reports and tests)."""
+        try:
+            return list(self.db.query(sql, params or []))
+        except sqlite3.Error as exc:
+            raise StoreError(f"database read failed: {exc}", self.path) from exc
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    # Helpers -----------------------------------------------------------------------------
+
+    def _insert(self, table: str, record: dict[str, Any]) -> int:
+        return int(self.db[table].insert(record).last_pk)
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        try:
+            return next(iter(self.db.query(sql, params)), None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"database read failed: {exc}", self.path) from exc

@@ -1,0 +1,25 @@
+"""The event log's hash chain: each event's hash covers the one before it.
+
+Editing, inserting or deleting any row breaks every hash after it, so the head hash
+(published, or handed to an auditor) vouches for the whole history up to that point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_detail(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(prev_hash: str, ts: str, kind: str, subject: str, detail: str) -> str:
+    """sha256 over the previous hash and this event's fields, as canonical JSON."""
+    payload = json.dumps(
+        [prev_hash, ts, kind, subject, detail], separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,0 +1,135 @@
+"""The database schema: the only place tables are defined.
+
+Each migration is a named function that takes the schema one version further; the version
+is kept in SQLite's `user_version`. A database made by any earlier release is brought up to
+date by running the migrations it has not had, in order, inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from ..errors import StoreError
+
+
+def migration_0001_initial(db: Database) -> None:
+    """Articles, posts, captures, media, exchanges, blobs, notes, runs and the event chain."""
+    db["runs"].create(
+        {"id": int, "started_at": str, "finished_at": str, "status": str, "operator": str,
+         "tool_version": str, "sources": str, "summary": str},
+        pk="id", not_null=["started_at", "status"],
+    )  # fmt: skip
+    db["blobs"].create(
+        {"sha256": str, "size": int, "mime": str, "created_at": str},
+        pk="sha256", not_null=["size", "created_at"],
+    )  # fmt: skip
+    db["http_exchanges"].create(
+        {"id": int, "run": int, "url": str, "final_url": str, "sent_to": str, "redirects": str,
+         "status": int, "headers": str, "remote_ip": str, "started_at": str, "ended_at": str,
+         "bytes": int, "body_sha256": str, "user_agent": str, "tool_version": str,
+         "operator": str, "error_reason": str, "error": str},
+        pk="id", not_null=["url", "started_at", "ended_at", "operator", "tool_version"],
+        foreign_keys=[("run", "runs", "id"), ("body_sha256", "blobs", "sha256")],
+    )  # fmt: skip
+    db["articles"].create(
+        {"id": int, "source": str, "kind": str, "title": str, "first_seen": str},
+        pk="id", not_null=["source", "kind", "first_seen"],
+    )  # fmt: skip
+    db["articles"].create_index(["source"], unique=True)
+    db["article_captures"].create(
+        {"id": int, "article": int, "run": int, "captured_at": str, "status": str,
+         "reason": str, "error": str, "exchange": int, "body_sha256": str, "content_type": str,
+         "embeds_found": int, "credits_found": int, "warnings": str},
+        pk="id", not_null=["article", "run", "captured_at", "status"],
+        foreign_keys=[("article", "articles", "id"), ("run", "runs", "id"),
+                      ("exchange", "http_exchanges", "id"), ("body_sha256", "blobs", "sha256")],
+    )  # fmt: skip
+    db["posts"].create(
+        {"id": int, "identity_key": str, "platform": str, "post_id": str, "url": str,
+         "author_handle": str, "author_name": str, "first_seen": str},
+        pk="id", not_null=["identity_key", "platform", "first_seen"],
+    )  # fmt: skip
+    db["posts"].create_index(["identity_key"], unique=True)
+    db["embeds"].create(
+        {"id": int, "article": int, "post": int, "position": int, "found_by": str,
+         "author_handle": str, "author_name": str, "published": str, "text": str,
+         "media_urls": str, "first_seen": str, "last_seen": str},
+        pk="id", not_null=["article", "post", "found_by", "first_seen"],
+        foreign_keys=[("article", "articles", "id"), ("post", "posts", "id")],
+    )  # fmt: skip
+    db["embeds"].create_index(["article", "post"], unique=True)
+    db["credits"].create(
+        {"id": int, "article": int, "text": str, "platform": str, "account": str, "kind": str,
+         "image_url": str, "first_seen": str},
+        pk="id", not_null=["article", "text", "kind", "first_seen"],
+        foreign_keys=[("article", "articles", "id")],
+    )  # fmt: skip
+    db["credits"].create_index(["article", "text"], unique=True)
+    db["post_captures"].create(
+        {"id": int, "post": int, "run": int, "captured_at": str, "status": str, "reason": str,
+         "error": str, "method": str, "url": str, "exchange": int, "body_sha256": str},
+        pk="id", not_null=["post", "run", "captured_at", "status", "method"],
+        foreign_keys=[("post", "posts", "id"), ("run", "runs", "id"),
+                      ("exchange", "http_exchanges", "id"), ("body_sha256", "blobs", "sha256")],
+    )  # fmt: skip
+    db["media"].create(
+        {"sha256": str, "size": int, "width": int, "height": int, "format": str, "mime": str,
+         "phash": str, "dhash": str, "first_seen": str},
+        pk="sha256", not_null=["size", "width", "height", "format", "first_seen"],
+        foreign_keys=[("sha256", "blobs", "sha256")],
+    )  # fmt: skip
+    db["media_occurrences"].create(
+        {"id": int, "occurrence_key": str, "media": str, "post": int, "article": int,
+         "credit": int, "run": int, "source_url": str, "source_path": str, "caption": str,
+         "credit_text": str, "first_seen": str},
+        pk="id", not_null=["occurrence_key", "media", "run", "first_seen"],
+        foreign_keys=[("media", "media", "sha256"), ("post", "posts", "id"),
+                      ("article", "articles", "id"), ("credit", "credits", "id"),
+                      ("run", "runs", "id")],
+    )  # fmt: skip
+    db["media_occurrences"].create_index(["occurrence_key"], unique=True)
+    db["notes"].create(
+        {"id": int, "target": str, "text": str, "author": str, "created_at": str,
+         "supersedes": int},
+        pk="id", not_null=["target", "text", "author", "created_at"],
+        foreign_keys=[("supersedes", "notes", "id")],
+    )  # fmt: skip
+    db["events"].create(
+        {"id": int, "ts": str, "kind": str, "subject": str, "detail": str, "prev_hash": str,
+         "hash": str},
+        pk="id", not_null=["ts", "kind", "subject", "detail", "prev_hash", "hash"],
+    )  # fmt: skip
+    db["events"].create_index(["hash"], unique=True)
+    for table, column in (
+        ("post_captures", "post"),
+        ("embeds", "post"),
+        ("media_occurrences", "media"),
+        ("http_exchanges", "run"),
+    ):
+        db[table].create_index([column])  # fmt: skip
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [migration_0001_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> int:
+    """Bring the database up to SCHEMA_VERSION; return the version it had before."""
+    before = schema_version(db)
+    if before > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema version {before} is newer than this archiver ({SCHEMA_VERSION})"
+        )
+    if before == SCHEMA_VERSION:
+        return before
+    with db.atomic():
+        for migration in MIGRATIONS[before:]:
+            migration(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return before
