@@ -12,7 +12,7 @@ from .config import Config, default_blob_root
 from .errors import FailureReason, FetchError
 from .extract import extract_document
 from .fetch.client import Fetcher
-from .fetch.guard import Resolver, system_resolver
+from .fetch.guard import Resolver
 from .jobs.runs import ArchiveJob, ProgressCallback
 from .jobs.sources import is_url, read_file
 from .models import Extraction, RunSummary
@@ -38,7 +38,7 @@ class Archive:
         db_path: str | Path = DEFAULT_DB,
         config: Config | None = None,
         *,
-        resolver: Resolver = system_resolver,
+        resolver: Resolver | None = None,
     ) -> Archive:
         """Open (creating on first use) the database and the blob folder beside it."""
         config = config or Config()

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from .dates import DATE_PATTERN, parse_date
 
 # Embeds separate text and byline with an em dash; sites re-encode it as &#8212;, an en dash
-# or a plain hyphen. The name may be empty ("— (@handle)") and the date may be glued on.
+# or a plain hyphen (spaced, so names like Jean-Luc stay whole). The name may be empty
+# ("— (@handle)") and the date may be glued on.
 BYLINE_PATTERN = (
-    r"(?:—|–|--?|&mdash;|&#8212;)\s*"
-    r"(?P<name>[^\n()@]{0,80}?)\s*"
+    r"(?:—|–|&mdash;|&#8212;|(?<!\S)--?(?=\s))\s*"
+    r"(?P<name>[^\n()@—–]{0,80}?)\s*"
     r"\(@(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.-]{0,62})\)\s*"
     rf"(?P<date>{DATE_PATTERN})?"
 )

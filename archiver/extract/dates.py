@@ -37,8 +37,8 @@ DATE_PATTERN = (
     # 22 May 2023, 22. Mai 2023, 3 de marzo de 2021
     rf"|\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}\s+(?:de\s+)?\d{{4}}(?:\s*г\.)?)"
 )
-_MONTH_FIRST = re.compile(rf"^({MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})")
-_DAY_FIRST = re.compile(rf"^(\d{{1,2}})\.?\s+(?:de\s+)?({MONTH})\s+(?:de\s+)?(\d{{4}})")
+_MONTH_FIRST = re.compile(rf"\b({MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})")
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({MONTH})\s+(?:de\s+)?(\d{{4}})")
 
 
 def month_number(name: str) -> int | None:
@@ -47,22 +47,26 @@ def month_number(name: str) -> int | None:
 
 
 def parse_date(text: str | None) -> str | None:
-    """ISO date (YYYY-MM-DD) for a printed date, or None when it is not one we can read."""
+    """ISO date (YYYY-MM-DD) of the first date printed in the text, or None.
+
+    Dates come with times and weekdays around them ("05:38 PM - 07 Jun 2019",
+    "Wednesday, September 23, 2015", "11 January 2026 at 05:43"), so the text is searched.
+    """
     if not text:
         return None
     text = " ".join(text.split())
-    match = _MONTH_FIRST.match(text)
-    if match:
-        month_name, day, year = match.groups()
-    else:
-        match = _DAY_FIRST.match(text)
-        if not match:
-            return None
-        day, month_name, year = match.groups()
-    month = month_number(month_name)
-    if month is None:
-        return None
-    try:
-        return date(int(year), month, int(day)).isoformat()
-    except ValueError:
-        return None
+    candidates = [
+        (m.start(), m.group(1), m.group(2), m.group(3)) for m in _MONTH_FIRST.finditer(text)
+    ]
+    candidates += [
+        (m.start(), m.group(2), m.group(1), m.group(3)) for m in _DAY_FIRST.finditer(text)
+    ]
+    for _, month_name, day, year in sorted(candidates):
+        month = month_number(month_name)
+        if month is None:
+            continue
+        try:
+            return date(int(year), month, int(day)).isoformat()
+        except ValueError:
+            continue
+    return None

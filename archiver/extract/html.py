@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from ..models import Credit, Embed
+from ..models import Credit, Embed, PostRef
 from .credits import find_credits
 from .recognisers import RECOGNISERS, recognise_url
 from .recognisers.base import collapse, has_class
@@ -29,9 +30,16 @@ _URL_ATTRIBUTES = {
     "oembed": ("url",),
 }
 _GENERIC_XPATH = (
-    "//iframe | //amp-iframe | //embed[@src] | //oembed[@url] | //*[@data-oembed-url]"
+    "//iframe | //amp-iframe | //embed[@src] | //oembed[@url]"
+    " | //*[@data-oembed-url or @data-embedded-url or @data-embed-url]"
     " | //a[contains(@class, 'embedly-card')] | //figure[contains(@class, 'wp-block-embed')]"
+    # Links to a player or embed page (a consent placeholder's "view it there" link) are
+    # embeds too: nobody links to a player URL in running text.
+    " | //a[contains(@href, 'player.vimeo.com/video') or contains(@href, '/embed')"
+    " or contains(@href, 'embed=1')]"
 )
+# Embed proxies (Embedly, Iframely, publishers' own) carry the post URL in a parameter.
+_NESTED_URL_PARAMETERS = ("url", "src", "href", "u")
 # Text blocks where flattened embeds and credit lines are looked for.
 _TEXT_XPATH = (
     "//p | //figcaption | //li | //blockquote | //h1 | //h2 | //h3 | //h4 | //td"
@@ -70,9 +78,12 @@ def parse_html(text: str) -> HtmlElement | None:
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
+        doc = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
         return None
+    for line_break in doc.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")  # so text_content() keeps the break
+    return doc
 
 
 def find_embeds(doc: HtmlElement) -> tuple[list[Embed], list[HtmlElement]]:
@@ -101,29 +112,45 @@ def find_embeds(doc: HtmlElement) -> tuple[list[Embed], list[HtmlElement]]:
 
 
 def _from_url_attribute(element: HtmlElement) -> Embed | None:
-    """An iframe, oEmbed tag, Embedly card or WordPress embed block pointing at a post."""
+    """An iframe, oEmbed tag, proxy card, WordPress block or player link pointing at a post."""
     tag = element.tag
-    if tag == "figure":
+    data_url = next(
+        (
+            v
+            for a in ("data-oembed-url", "data-embedded-url", "data-embed-url")
+            if (v := element.get(a))
+        ),
+        None,
+    )
+    if data_url:
+        urls, found_by = [data_url], "html:data-embed-url"
+    elif tag == "figure":
         wrapper = element.find_class("wp-block-embed__wrapper")
         urls = [wrapper[0].text_content().strip()] if wrapper else []
         found_by = "html:wp-block-embed"
     elif tag == "a":
-        urls, found_by = [element.get("href")], "html:embedly-card"
-    elif element.get("data-oembed-url"):
-        urls, found_by = [element.get("data-oembed-url")], "html:data-oembed-url"
+        urls = [element.get("href")]
+        found_by = "html:embedly-card" if has_class(element, "embedly-card") else "html:player-link"
     else:
         urls = [element.get(name) for name in _URL_ATTRIBUTES.get(tag, ())]
         found_by = f"html:{tag}"
-    for url in urls:
-        ref = (
-            recognise_url(
-                url, any_host=tag != "figure" or has_class(element, "is-provider-mastodon")
-            )
-            if url
-            else None
-        )
+    # Mastodon posts live on any host: only an iframe's /embed URL is trusted to be one.
+    any_host = tag in ("iframe", "amp-iframe") or has_class(element, "is-provider-mastodon")
+    for url in filter(None, urls):
+        ref = recognise_url(url, any_host=any_host) or _nested(url)
         if ref is not None:
             return Embed(ref.platform, ref.post_id, ref.url, found_by, ref.author_handle)
+    return None
+
+
+def _nested(url: str) -> PostRef | None:
+    """The post an embed proxy's URL carries in a url=/src= parameter."""
+    query = parse_qs(urlsplit(url.strip()).query)
+    for name in _NESTED_URL_PARAMETERS:
+        for value in query.get(name, []):
+            ref = recognise_url(value)
+            if ref is not None:
+                return ref
     return None
 
 

@@ -27,7 +27,8 @@ _LINK = (
 )
 _FLATTENED = re.compile(rf"(?P<link>{_LINK})?\s*{BYLINE_PATTERN}")
 _INSTAGRAM = re.compile(
-    SHARED_BY.pattern + rf"(?:\s+on\s+(?P<date>{DATE_PATTERN}))?", re.IGNORECASE
+    SHARED_BY.pattern + rf"(?:\s+(?:on|am|le|el|il|em|op)\s+(?P<date>{DATE_PATTERN}))?",
+    re.IGNORECASE,
 )
 _VIEW_ON_INSTAGRAM = "View this post on Instagram"
 

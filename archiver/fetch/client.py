@@ -16,7 +16,7 @@ from .. import __version__
 from ..config import NetworkConfig
 from ..errors import FailureReason, FetchError, PolicyRefused
 from ..models import Exchange, Hop, utc_now
-from .guard import NetworkPolicy, Resolver, system_resolver
+from .guard import NetworkPolicy, Resolver
 from .hostmap import HostMap
 from .transport import REMOTE_IP, SENT_TO, GuardedTransport
 
@@ -46,7 +46,7 @@ class Fetcher:
         network: NetworkConfig,
         operator: str,
         *,
-        resolver: Resolver = system_resolver,
+        resolver: Resolver | None = None,
         inner: httpx.BaseTransport | None = None,
     ) -> None:
         self.network = network

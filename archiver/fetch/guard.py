@@ -13,7 +13,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import FailureReason, FetchError, PolicyRefused
 
@@ -81,7 +81,7 @@ class NetworkPolicy:
     """Decides, for each request, the one address it may connect to."""
 
     allow_private: bool = False
-    resolver: Resolver = field(default=system_resolver)
+    resolver: Resolver | None = None  # None: the system resolver, looked up at call time
 
     def check_scheme(self, scheme: str, url: str) -> None:
         if scheme not in ALLOWED_SCHEMES:
@@ -109,7 +109,7 @@ class NetworkPolicy:
 
     def _resolve(self, host: str, port: int, url: str) -> list[IPAddress]:
         try:
-            names = self.resolver(host, port)
+            names = (self.resolver or system_resolver)(host, port)
         except (OSError, UnicodeError) as exc:
             raise FetchError(f"could not resolve {host}: {exc}", url, FailureReason.DNS) from exc
         if not names:

@@ -121,3 +121,13 @@ def post_links(element: HtmlElement, recogniser: Recogniser) -> list[tuple[PostR
         if ref and ref.post_id:
             found.append((ref, anchor.text_content()))
     return found
+
+
+def text_after(element: HtmlElement, paragraph: HtmlElement | None) -> str:
+    """The embed's text after its post paragraph: where the byline sits."""
+    whole = element.text_content()
+    if paragraph is None:
+        return whole
+    body = paragraph.text_content()
+    position = whole.find(body)
+    return whole[position + len(body) :] if position >= 0 else whole

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 from ...models import Embed, Platform, PostRef
 from ..bylines import find_byline
 from ..dates import parse_date
-from .base import Recogniser, Url, collapse, media_in, post_links
+from .base import Recogniser, Url, collapse, media_in, post_links, text_after
 
 _RKEY = re.compile(r"^[A-Za-z0-9._:~-]{1,512}$")
 
@@ -49,7 +49,7 @@ class BlueskyRecogniser(Recogniser):
         if ref is None:
             return None
         paragraph = element.find(".//p")
-        byline = find_byline(element.text_content())
+        byline = find_byline(text_after(element, paragraph))
         return Embed(
             self.platform,
             ref.post_id,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url
+from ..dates import parse_date
+from .base import Recogniser, Url, collapse
 
 # Where a Facebook URL keeps its numeric id: a path segment after one of these words, or a
 # query parameter of one of these pages.
@@ -20,6 +22,7 @@ _ID_PARAMS = {
     "watch": "v",
     "video.php": "v",
 }
+_POSTED_BY = re.compile(r"Posted by (?P<name>.{1,80}?) on (?P<date>.{6,60})$")
 _NOT_POSTS = {"sharer", "sharer.php", "share.php", "dialog", "tr", "login", "groups", "events"}
 
 
@@ -43,7 +46,9 @@ class FacebookRecogniser(Recogniser):
         param = _ID_PARAMS.get(seg[-1]) if len(seg) <= 2 else None
         if param and (url.param(param) or "").isdigit():
             return self.ref(url.param(param), _clean(url, keep=param))
-        numeric = [s for i, s in enumerate(seg) if i and seg[i - 1] in _ID_AFTER and s.isdigit()]
+        # "posts/10155784647048442:0" carries a sub-story index after the id
+        ids = [s.split(":")[0] for s in seg]
+        numeric = [s for i, s in enumerate(ids) if i and seg[i - 1] in _ID_AFTER and s.isdigit()]
         if seg[-1].isdigit() and len(seg) >= 3 and seg[-3] == "photos":
             numeric.append(seg[-1])  # /PAGE/photos/a.ALBUM/ID/
         if numeric:
@@ -61,7 +66,18 @@ class FacebookRecogniser(Recogniser):
         if ref is None:
             return None
         found_by = "html:amp-facebook" if element.tag == "amp-facebook" else "html:fb-post"
-        return Embed(self.platform, ref.post_id, ref.url, found_by=found_by)
+        # The fallback markup inside: <p>TEXT</p>Posted by <a>NAME</a> on <a>DATE</a>
+        posted = _POSTED_BY.search(" ".join(element.text_content().split()))
+        paragraph = element.find(".//p")
+        return Embed(
+            self.platform,
+            ref.post_id,
+            ref.url,
+            found_by=found_by,
+            author_name=posted.group("name") if posted else None,
+            published=parse_date(posted.group("date")) if posted else None,
+            text=collapse(paragraph.text_content()) if paragraph is not None else None,
+        )
 
 
 def _clean(url: Url, keep: str | None) -> str:

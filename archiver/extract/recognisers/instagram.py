@@ -11,7 +11,9 @@ from .base import Recogniser, Url, collapse, media_in
 
 _SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 SHARED_BY = re.compile(
-    r"A (?:post|video|photo|reel) shared by\s*"
+    r"(?:A (?:post|video|photo|reel) shared by|Ein Beitrag geteilt von|Une publication partagée par"
+    r"|Una publicación compartida (?:de|por)|Un post condiviso da|Uma publicação compartilhada por"
+    r"|Een bericht gedeeld door|Публикация от|Допис від|Post udostępniony przez)\s*"
     r"(?P<name>[^\n()]{0,80}?)\s*\(@(?P<handle>[\w.]{1,30})\)"
 )
 _KINDS = {"p": "p", "reel": "reel", "reels": "reel", "tv": "tv"}

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 from ...models import Embed, Platform, PostRef
 from ..bylines import find_byline
 from ..dates import parse_date
-from .base import Recogniser, Url, collapse, has_class, media_in, post_links
+from .base import Recogniser, Url, collapse, has_class, media_in, post_links, text_after
 
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ID = re.compile(r"^\d{1,20}$")
@@ -24,10 +24,9 @@ class TwitterRecogniser(Recogniser):
     hosts = frozenset(
         {"twitter.com", "x.com", "pic.twitter.com", "pic.x.com", "platform.twitter.com"}
     )
-    xpath = (
-        "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'twitter-video')]"
-        " | //*[@data-tweet-id] | //amp-twitter"
-    )
+    # twitter-tweet and twitter-video from the embed code; publishers' own renderings
+    # (BuzzFeed's subbuzz-tweet) also name their blockquotes after tweets.
+    xpath = "//blockquote[contains(@class, 'tweet')] | //*[@data-tweet-id] | //amp-twitter"
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments
@@ -52,7 +51,14 @@ class TwitterRecogniser(Recogniser):
         if not tweet_id or not _ID.match(tweet_id):
             return None
         found_by = "html:amp-twitter" if element.tag == "amp-twitter" else "html:twitter-iframe"
-        return Embed(self.platform, tweet_id, status_url(None, tweet_id), found_by=found_by)
+        embed = Embed(self.platform, tweet_id, status_url(None, tweet_id), found_by=found_by)
+        # amp-twitter keeps the embed code's blockquote inside as its placeholder
+        placeholder = element.find(".//blockquote")
+        inner = self._blockquote(placeholder) if placeholder is not None else None
+        if inner is not None and inner.post_id == tweet_id:
+            inner.found_by = found_by
+            return inner
+        return embed
 
     def _blockquote(self, element: HtmlElement) -> Embed | None:
         """Read the markup the embed code generator writes.
@@ -67,7 +73,7 @@ class TwitterRecogniser(Recogniser):
         ref, date_text = links[-1]
         paragraph = element.find(".//p")
         text = collapse(paragraph.text_content()) if paragraph is not None else None
-        byline = find_byline(_byline_text(element, paragraph))
+        byline = find_byline(text_after(element, paragraph))
         handle = byline.handle if byline else ref.author_handle
         kind = "html:twitter-video" if has_class(element, "twitter-video") else "html:twitter-tweet"
         return Embed(
@@ -76,18 +82,14 @@ class TwitterRecogniser(Recogniser):
             status_url(handle, ref.post_id or ""),
             found_by=kind,
             author_handle=handle,
-            author_name=byline.name if byline else None,
+            author_name=byline.name if byline else _display_name(element),
             published=parse_date(date_text) or (byline.published if byline else None),
             text=text,
             media_urls=media_in(element),
         )
 
 
-def _byline_text(element: HtmlElement, paragraph: HtmlElement | None) -> str:
-    """The text after the tweet's paragraph, where the byline sits."""
-    if paragraph is None:
-        return element.text_content()
-    whole = element.text_content()
-    body = paragraph.text_content()
-    position = whole.find(body)
-    return whole[position + len(body) :] if position >= 0 else whole
+def _display_name(element: HtmlElement) -> str | None:
+    """The author's name in publishers' own tweet markup (class "…display-name")."""
+    named = element.xpath(".//*[contains(@class, 'display-name') or contains(@class, 'fullname')]")
+    return collapse(named[0].text_content()) if named else None

@@ -19,7 +19,15 @@ def watch_url(video_id: str) -> str:
 class YouTubeRecogniser(Recogniser):
     platform = Platform.YOUTUBE
     hosts = frozenset({"youtube.com", "youtu.be", "youtube-nocookie.com", "music.youtube.com"})
-    xpath = "//lite-youtube | //amp-youtube"
+    # Click-to-load facades (lite-youtube, WP Rocket, consent placeholders) carry only the id.
+    xpath = (
+        "//lite-youtube | //amp-youtube | //*[@data-youtube-id or @data-yt-video-token]"
+        " | //div[contains(@class, 'youtube')][@data-id or @data-video-id or @data-videoid]"
+    )
+    id_attributes = (
+        "videoid", "data-videoid", "data-youtube-id", "data-yt-video-token", "data-video-id",
+        "data-id",
+    )  # fmt: skip
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments
@@ -30,12 +38,12 @@ class YouTubeRecogniser(Recogniser):
             video_id = url.param("v")
         elif len(seg) >= 2 and seg[0] in ("embed", "shorts", "live", "v", "e"):
             video_id = seg[1]
-        if video_id and _VIDEO_ID.match(video_id):
+        if video_id and _VIDEO_ID.match(video_id) and video_id != "videoseries":
             return self.ref(video_id, watch_url(video_id))
         return None
 
     def from_element(self, element: HtmlElement) -> Embed | None:
-        video_id = element.get("videoid") or element.get("data-videoid")
+        video_id = next((v for a in self.id_attributes if (v := element.get(a))), None)
         if not video_id or not _VIDEO_ID.match(video_id):
             return None
         title = element.get("videotitle") or element.get("playlabel") or element.get("title")
@@ -43,6 +51,6 @@ class YouTubeRecogniser(Recogniser):
             self.platform,
             video_id,
             watch_url(video_id),
-            found_by=f"html:{element.tag}",
+            found_by=f"html:{element.tag if element.tag != 'div' else 'youtube-facade'}",
             text=title or None,
         )
