@@ -46,4 +46,3 @@ def open_archive(tmp_path: Path) -> Iterator[Callable[..., Archive]]:
     yield factory
     for archive in opened:
         archive.close()
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -16,7 +17,7 @@ from .. import __version__
 from ..config import NetworkConfig
 from ..errors import FailureReason, FetchError, PolicyRefused
 from ..models import Exchange, Hop, utc_now
-from .guard import NetworkPolicy, Resolver
+from .guard import NetworkPolicy, Resolver, literal_address
 from .hostmap import HostMap
 from .transport import REMOTE_IP, SENT_TO, GuardedTransport
 
@@ -116,6 +117,7 @@ class Fetcher:
 
     def _request(self, url: str) -> httpx.Request:
         try:
+            literal_address(urlsplit(url).hostname or "", url)  # refuse 0177.0.0.1 by name
             return self.client.build_request("GET", url)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
             raise FetchError(f"invalid URL {url!r}: {exc}", url, FailureReason.INVALID_URL) from exc

@@ -97,8 +97,11 @@ class NetworkPolicy:
             raise PolicyRefused("URL has no host", url, FailureReason.INVALID_URL)
         if self.allow_private:
             return None
-        if host.lower().rstrip(".") in _METADATA_NAMES:
+        name = host.lower().rstrip(".")
+        if name in _METADATA_NAMES:
             raise PolicyRefused(f"refused cloud metadata host {host!r}", url)
+        if name == "localhost" or name.endswith(".localhost"):
+            raise PolicyRefused(f"refused {host}: loopback name", url)
         literal = literal_address(host, url)
         addresses = [literal] if literal else self._resolve(host, port, url)
         for address in addresses:

@@ -1,0 +1,52 @@
+"""Credit lines, in text and in HTML figcaptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.extract import extract_document
+from archiver.extract.credits import find_credits
+
+
+@pytest.mark.parametrize(
+    ("line", "platform", "account", "kind"),
+    [
+        ("Source: youtube/Suchomimus/Screenshot", "youtube", "Suchomimus", "screenshot"),
+        ("Photo: Twitter/@sentdefender", "twitter", "sentdefender", "photo"),
+        ("Screenshot: Telegram/rybar", "telegram", "rybar", "screenshot"),
+        ("Foto: Instagram/@kyiv.daily", "instagram", "kyiv.daily", "photo"),
+        ("Photo: Reuters/Gleb Garanich", None, None, "photo"),
+        ("Image: X/@visegrad24", "twitter", "visegrad24", "image"),
+        ("Quelle: Telegram/ukraine_now/Screenshot", "telegram", "ukraine_now", "screenshot"),
+    ],
+)
+def test_credit_line_parses_platform_account_and_kind(
+    line: str, platform: str | None, account: str | None, kind: str
+) -> None:
+    [credit] = list(find_credits(f"Caption of the photo.\n{line}\nNext paragraph."))
+    assert (credit.text, credit.platform, credit.account, credit.kind) == (
+        line,
+        platform,
+        account,
+        kind,
+    )
+
+
+def test_bracketed_credit_inside_a_sentence() -> None:
+    [credit] = list(find_credits("Tanks on the road (Image: X/@user_1) near the border."))
+    assert (credit.platform, credit.account) == ("twitter", "user_1")
+
+
+def test_a_sentence_starting_with_source_is_not_a_credit() -> None:
+    text = "Source: the ministry said many people were wounded in the attack near the border."
+    assert list(find_credits(text)) == []
+
+
+def test_figcaption_credit_is_tied_to_its_image() -> None:
+    html = b"""<html><body><figure><img src="/img/tank.jpg">
+      <figcaption>A tank near Kozinka. Source: youtube/Suchomimus/Screenshot</figcaption>
+    </figure></body></html>"""
+    extraction = extract_document(html, "a.html", base_url="https://news.example/article")
+    [credit] = extraction.credits
+    assert credit.platform == "youtube"
+    assert credit.image_url == "https://news.example/img/tank.jpg"
