@@ -16,6 +16,7 @@ from .html import (
     find_embeds,
     flattened_in,
     parse_html,
+    scan,
     text_blocks,
     title_of,
 )
@@ -64,8 +65,9 @@ def _from_html(data: bytes, source: str, charset: str | None, base_url: str | No
         return Extraction(source, warnings=["the page has no parseable HTML"])
     if base_url:
         doc.make_links_absolute(base_url, resolve_base_href=True, handle_failures="ignore")
-    embeds, elements = find_embeds(doc)
-    blocks = text_blocks(doc, elements)
+    found = scan(doc)
+    embeds, elements = find_embeds(found.candidates)
+    blocks = text_blocks(found.blocks, elements)
     return Extraction(
         source,
         embeds=embeds + flattened_in(blocks),

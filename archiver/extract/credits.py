@@ -50,6 +50,8 @@ _MAX_WORDS = 8
 
 def find_credits(text: str) -> Iterator[Credit]:
     """Every credit line in a block of text, in order."""
+    if ":" not in text:
+        return  # every credit is "Label: body"; most paragraphs can skip the scan
     matches = list(_LINE_CREDIT.finditer(text)) + list(_BRACKETED.finditer(text))
     for match in sorted(matches, key=lambda m: m.start()):
         credit = parse_credit(match.group(0).strip().strip("()[]"), match["label"], match["body"])

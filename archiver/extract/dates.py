@@ -41,6 +41,16 @@ _MONTH_FIRST = re.compile(rf"\b({MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})")
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({MONTH})\s+(?:de\s+)?(\d{{4}})")
 
 
+# Three-letter abbreviations of every name above ("Okt", "Dez", "Gen"), where they name one
+# month only ("jui" is both juin and juillet, so it is left out).
+_ABBREVIATIONS: dict[str, set[int]] = {}
+for _name, _number in _MONTHS.items():
+    _ABBREVIATIONS.setdefault(_name[:3], set()).add(_number)
+for _prefix, _numbers in _ABBREVIATIONS.items():
+    if len(_numbers) == 1:
+        _MONTHS.setdefault(_prefix, _numbers.pop())
+
+
 def month_number(name: str) -> int | None:
     word = name.lower().rstrip(".")
     return _MONTHS.get(word) or (_MONTHS.get(word[:3]) if len(word) >= 3 else None)

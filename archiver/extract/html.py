@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from ..models import Credit, Embed, PostRef
 from .credits import find_credits
 from .recognisers import RECOGNISERS, recognise_url
-from .recognisers.base import collapse, has_class
+from .recognisers.base import Selector, collapse, has_class
 from .text import find_flattened
 
 # Elements that carry a post URL in an attribute, whatever platform it is.
@@ -29,22 +29,25 @@ _URL_ATTRIBUTES = {
     "embed": ("src",),
     "oembed": ("url",),
 }
-_GENERIC_XPATH = (
-    "//iframe | //amp-iframe | //embed[@src] | //oembed[@url]"
-    " | //*[@data-oembed-url or @data-embedded-url or @data-embed-url]"
-    " | //a[contains(@class, 'embedly-card')] | //figure[contains(@class, 'wp-block-embed')]"
+_DATA_URL_ATTRIBUTES = ("data-oembed-url", "data-embedded-url", "data-embed-url")
+_GENERIC_SELECTORS = (
+    Selector("iframe"),
+    Selector("amp-iframe"),
+    Selector("embed", attribute="src"),
+    Selector("oembed", attribute="url"),
+    *(Selector(attribute=name) for name in _DATA_URL_ATTRIBUTES),
+    Selector("a", "embedly-card"),
+    Selector("figure", "wp-block-embed"),
     # Links to a player or embed page (a consent placeholder's "view it there" link) are
     # embeds too: nobody links to a player URL in running text.
-    " | //a[contains(@href, 'player.vimeo.com/video') or contains(@href, '/embed')"
-    " or contains(@href, 'embed=1')]"
+    Selector("a", attribute="href", value_contains="player.vimeo.com/video"),
+    Selector("a", attribute="href", value_contains="/embed"),
+    Selector("a", attribute="href", value_contains="embed=1"),
 )
 # Embed proxies (Embedly, Iframely, publishers' own) carry the post URL in a parameter.
 _NESTED_URL_PARAMETERS = ("url", "src", "href", "u")
 # Text blocks where flattened embeds and credit lines are looked for.
-_TEXT_XPATH = (
-    "//p | //figcaption | //li | //blockquote | //h1 | //h2 | //h3 | //h4 | //td"
-    " | //*[contains(@class, 'caption') or contains(@class, 'credit')][not(self::figure)]"
-)
+_TEXT_TAGS = frozenset({"p", "figcaption", "li", "blockquote", "h1", "h2", "h3", "h4", "td"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -86,42 +89,63 @@ def parse_html(text: str) -> HtmlElement | None:
     return doc
 
 
-def find_embeds(doc: HtmlElement) -> tuple[list[Embed], list[HtmlElement]]:
+_SELECTORS = [s for r in RECOGNISERS for s in r.selectors] + list(_GENERIC_SELECTORS)
+_SELECTORS_BY_TAG: dict[str, list[Selector]] = {}
+for _selector in _SELECTORS:
+    _SELECTORS_BY_TAG.setdefault(_selector.tag, []).append(_selector)
+_ANY_TAG = _SELECTORS_BY_TAG.pop("*")
+_ANY_TAG_ATTRIBUTES = frozenset(s.attribute for s in _ANY_TAG if s.attribute)
+
+
+@dataclass
+class Scan:
+    """One pass over a page: the elements that may hold an embed, and its text blocks."""
+
+    candidates: list[HtmlElement]
+    blocks: list[HtmlElement]
+
+
+def scan(doc: HtmlElement) -> Scan:
+    found = Scan([], [])
+    for element in doc.iter(lxml.etree.Element):
+        tag = element.tag
+        attributes = element.attrib
+        selectors = _SELECTORS_BY_TAG.get(tag)
+        if (selectors and any(s.matches(element) for s in selectors)) or (
+            not _ANY_TAG_ATTRIBUTES.isdisjoint(attributes.keys())
+            and any(s.matches(element) for s in _ANY_TAG)
+        ):
+            found.candidates.append(element)
+        css = attributes.get("class")
+        if tag in _TEXT_TAGS or (css and tag != "figure" and ("caption" in css or "credit" in css)):
+            found.blocks.append(element)
+    return found
+
+
+def find_embeds(candidates: list[HtmlElement]) -> tuple[list[Embed], list[HtmlElement]]:
     """Every embed in document order, and the elements they were read from."""
-    claimed = {
-        recogniser: set(doc.xpath(recogniser.xpath))
-        for recogniser in RECOGNISERS
-        if recogniser.xpath
-    }
-    query = " | ".join([*(r.xpath for r in RECOGNISERS if r.xpath), _GENERIC_XPATH])
     embeds: list[Embed] = []
     elements: list[HtmlElement] = []
-    for element in doc.xpath(query):
-        embed = next(
-            (
-                e
-                for r, found in claimed.items()
-                if element in found and (e := r.from_element(element))
-            ),
-            None,
-        ) or _from_url_attribute(element)
+    for element in candidates:
+        embed = _from_markup(element) or _from_url_attribute(element)
         if embed is not None:
             embeds.append(embed)
             elements.append(element)
     return embeds, elements
 
 
+def _from_markup(element: HtmlElement) -> Embed | None:
+    """The embed a platform's own markup describes, if a recogniser claims this element."""
+    for recogniser in RECOGNISERS:
+        if recogniser.claims(element) and (embed := recogniser.from_element(element)):
+            return embed
+    return None
+
+
 def _from_url_attribute(element: HtmlElement) -> Embed | None:
     """An iframe, oEmbed tag, proxy card, WordPress block or player link pointing at a post."""
     tag = element.tag
-    data_url = next(
-        (
-            v
-            for a in ("data-oembed-url", "data-embedded-url", "data-embed-url")
-            if (v := element.get(a))
-        ),
-        None,
-    )
+    data_url = next((v for a in _DATA_URL_ATTRIBUTES if (v := element.get(a))), None)
     if data_url:
         urls, found_by = [data_url], "html:data-embed-url"
     elif tag == "figure":
@@ -163,12 +187,12 @@ class TextBlock:
     in_embed: bool
 
 
-def text_blocks(doc: HtmlElement, embed_elements: list[HtmlElement]) -> list[TextBlock]:
+def text_blocks(elements: list[HtmlElement], embed_elements: list[HtmlElement]) -> list[TextBlock]:
     inside = set(embed_elements)
     for element in embed_elements:
         inside.update(element.iterdescendants())
     blocks = []
-    for element in doc.xpath(_TEXT_XPATH):
+    for element in elements:
         text = element.text_content()
         if text.strip():
             blocks.append(TextBlock(text, element, element in inside))

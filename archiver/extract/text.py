@@ -31,12 +31,23 @@ _INSTAGRAM = re.compile(
     re.IGNORECASE,
 )
 _VIEW_ON_INSTAGRAM = "View this post on Instagram"
+# A blockquote embed converted to Markdown: "> — Name ([@handle](…)) [May 1, 2023](STATUS_URL)".
+# The byline line starts with a dash and links the date to the status; names and handles may
+# have been translated along with the article, so only the link is trusted.
+_MARKDOWN_BYLINE = re.compile(
+    r"^[> \t]*[—–][^\n]{0,300}?\]\((?P<link>https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/"
+    r"\w{1,15}/status(?:es)?/\d+)[^)\s]*\)",
+    re.MULTILINE,
+)
 
 
 def find_flattened(text: str) -> Iterator[Embed]:
     """Every flattened tweet, Bluesky post and Instagram post in the text, in order."""
+    if "(@" not in text and "/status" not in text:
+        return  # every form has an "(@handle)" or a status link; most paragraphs can skip this
     found = [(m.start(), embed) for m in _FLATTENED.finditer(text) if (embed := _post(text, m))]
     found += [(m.start(), _instagram(text, m)) for m in _INSTAGRAM.finditer(text)]
+    found += [(m.start(), _markdown(text, m)) for m in _MARKDOWN_BYLINE.finditer(text)]
     for _, embed in sorted(found, key=lambda pair: pair[0]):
         yield embed
 
@@ -83,6 +94,24 @@ def _instagram(text: str, match: re.Match[str]) -> Embed:
         author_name=collapse(match.group("name")),
         published=parse_date(match.group("date")),
         text=caption,
+    )
+
+
+def _markdown(text: str, match: re.Match[str]) -> Embed:
+    ref = recognise_url(match.group("link"))
+    assert ref is not None  # the pattern only matches status URLs
+    quoted = []
+    for line in reversed(text[: match.start()].splitlines()):
+        if not line.startswith(">"):
+            break
+        quoted.insert(0, line.lstrip("> "))
+    return Embed(
+        ref.platform,
+        ref.post_id,
+        ref.url,
+        found_by="text:markdown-post",
+        author_handle=ref.author_handle,
+        text=collapse(" ".join(quoted)),
     )
 
 

@@ -1,4 +1,4 @@
-"""Every real-format sample in fixtures/embeds and fixtures/text extracts as its .expected.json says.
+"""Every real-format sample in fixtures/embeds and fixtures/text extracts as expected.json says.
 
 Each expected item names the fields the markup carries unambiguously; those must match
 exactly, in document order, and no other embed may be found.

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 from ...models import Embed, Platform, PostRef
 from ..bylines import find_byline
 from ..dates import parse_date
-from .base import Recogniser, Url, collapse, media_in, post_links, text_after
+from .base import Recogniser, Selector, Url, collapse, media_in, post_links, text_after
 
 _RKEY = re.compile(r"^[A-Za-z0-9._:~-]{1,512}$")
 
@@ -17,7 +17,7 @@ _RKEY = re.compile(r"^[A-Za-z0-9._:~-]{1,512}$")
 class BlueskyRecogniser(Recogniser):
     platform = Platform.BLUESKY
     hosts = frozenset({"bsky.app", "staging.bsky.app", "embed.bsky.app"})
-    xpath = "//blockquote[contains(@class, 'bluesky-embed')]"
+    selectors = (Selector("blockquote", "bluesky-embed"),)
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

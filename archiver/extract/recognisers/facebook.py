@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
 from ..dates import parse_date
-from .base import Recogniser, Url, collapse
+from .base import Recogniser, Selector, Url, collapse
 
 # Where a Facebook URL keeps its numeric id: a path segment after one of these words, or a
 # query parameter of one of these pages.
@@ -29,9 +29,10 @@ _NOT_POSTS = {"sharer", "sharer.php", "share.php", "dialog", "tr", "login", "gro
 class FacebookRecogniser(Recogniser):
     platform = Platform.FACEBOOK
     hosts = frozenset({"facebook.com", "fb.watch", "fb.com"})
-    xpath = (
-        "//div[contains(@class, 'fb-post') or contains(@class, 'fb-video')][@data-href]"
-        " | //amp-facebook"
+    selectors = (
+        Selector("div", "fb-post", "data-href"),
+        Selector("div", "fb-video", "data-href"),
+        Selector("amp-facebook"),
     )
 
     def from_url(self, url: Url) -> PostRef | None:

@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url, collapse, media_in
+from .base import Recogniser, Selector, Url, collapse, media_in
 
 _SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 SHARED_BY = re.compile(
@@ -22,7 +22,7 @@ _KINDS = {"p": "p", "reel": "reel", "reels": "reel", "tv": "tv"}
 class InstagramRecogniser(Recogniser):
     platform = Platform.INSTAGRAM
     hosts = frozenset({"instagram.com", "instagr.am"})
-    xpath = "//blockquote[contains(@class, 'instagram-media')] | //amp-instagram"
+    selectors = (Selector("blockquote", "instagram-media"), Selector("amp-instagram"))
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

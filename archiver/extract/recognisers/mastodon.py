@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url
+from .base import Recogniser, Selector, Url
 
 _USER = re.compile(r"^@[A-Za-z0-9_.]{1,64}(@[A-Za-z0-9.-]{1,253})?$")
 _ID = re.compile(r"^\d{1,20}$")
@@ -22,7 +22,7 @@ class MastodonRecogniser(Recogniser):
 
     platform = Platform.MASTODON
     hosts = frozenset()
-    xpath = "//blockquote[contains(@class, 'mastodon-embed')]"
+    selectors = (Selector("blockquote", "mastodon-embed"),)
 
     def accepts_host(self, host: str) -> bool:
         return True

@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url, collapse, post_links
+from .base import Recogniser, Selector, Url, collapse, post_links
 
 _ID = re.compile(r"^[a-z0-9]{4,10}$")
 
@@ -15,7 +15,7 @@ _ID = re.compile(r"^[a-z0-9]{4,10}$")
 class RedditRecogniser(Recogniser):
     platform = Platform.REDDIT
     hosts = frozenset({"reddit.com", "embed.reddit.com", "redd.it", "redditmedia.com"})
-    xpath = "//blockquote[contains(@class, 'reddit-embed-bq') or contains(@class, 'reddit-card')]"
+    selectors = (Selector("blockquote", "reddit-embed-bq"), Selector("blockquote", "reddit-card"))
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url
+from .base import Recogniser, Selector, Url
 
 _CHANNEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _NOT_CHANNELS = {"s", "c", "joinchat", "addstickers", "share", "proxy", "iv", "login"}
@@ -16,7 +16,7 @@ _NOT_CHANNELS = {"s", "c", "joinchat", "addstickers", "share", "proxy", "iv", "l
 class TelegramRecogniser(Recogniser):
     platform = Platform.TELEGRAM
     hosts = frozenset({"t.me", "telegram.me", "telegram.dog"})
-    xpath = "//*[@data-telegram-post]"
+    selectors = (Selector(attribute="data-telegram-post"),)
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments[1:] if url.segments[:1] == ("s",) else url.segments

@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url
+from .base import Recogniser, Selector, Url
 
 _SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 
@@ -15,7 +15,7 @@ _SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 class ThreadsRecogniser(Recogniser):
     platform = Platform.THREADS
     hosts = frozenset({"threads.net", "threads.com"})
-    xpath = "//blockquote[contains(@class, 'text-post-media')]"
+    selectors = (Selector("blockquote", "text-post-media"),)
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

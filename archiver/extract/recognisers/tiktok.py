@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url, collapse, media_in
+from .base import Recogniser, Selector, Url, collapse, media_in
 
 _ID = re.compile(r"^\d{8,25}$")
 
@@ -21,7 +21,7 @@ def video_url(handle: str | None, video_id: str) -> str:
 class TikTokRecogniser(Recogniser):
     platform = Platform.TIKTOK
     hosts = frozenset({"tiktok.com"})
-    xpath = "//blockquote[contains(@class, 'tiktok-embed')] | //amp-tiktok"
+    selectors = (Selector("blockquote", "tiktok-embed"), Selector("amp-tiktok"))
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

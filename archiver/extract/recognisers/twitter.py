@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 from ...models import Embed, Platform, PostRef
 from ..bylines import find_byline
 from ..dates import parse_date
-from .base import Recogniser, Url, collapse, has_class, media_in, post_links, text_after
+from .base import Recogniser, Selector, Url, collapse, has_class, media_in, post_links, text_after
 
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ID = re.compile(r"^\d{1,20}$")
@@ -26,7 +26,11 @@ class TwitterRecogniser(Recogniser):
     )
     # twitter-tweet and twitter-video from the embed code; publishers' own renderings
     # (BuzzFeed's subbuzz-tweet) also name their blockquotes after tweets.
-    xpath = "//blockquote[contains(@class, 'tweet')] | //*[@data-tweet-id] | //amp-twitter"
+    selectors = (
+        Selector("blockquote", "tweet"),
+        Selector(attribute="data-tweet-id"),
+        Selector("amp-twitter"),
+    )
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

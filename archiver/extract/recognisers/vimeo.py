@@ -5,13 +5,13 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url
+from .base import Recogniser, Selector, Url
 
 
 class VimeoRecogniser(Recogniser):
     platform = Platform.VIMEO
     hosts = frozenset({"vimeo.com", "player.vimeo.com"})
-    xpath = "//amp-vimeo | //lite-vimeo"
+    selectors = (Selector("amp-vimeo"), Selector("lite-vimeo"))
 
     def from_url(self, url: Url) -> PostRef | None:
         seg = url.segments

@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ...models import Embed, Platform, PostRef
-from .base import Recogniser, Url
+from .base import Recogniser, Selector, Url
 
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
@@ -20,9 +20,14 @@ class YouTubeRecogniser(Recogniser):
     platform = Platform.YOUTUBE
     hosts = frozenset({"youtube.com", "youtu.be", "youtube-nocookie.com", "music.youtube.com"})
     # Click-to-load facades (lite-youtube, WP Rocket, consent placeholders) carry only the id.
-    xpath = (
-        "//lite-youtube | //amp-youtube | //*[@data-youtube-id or @data-yt-video-token]"
-        " | //div[contains(@class, 'youtube')][@data-id or @data-video-id or @data-videoid]"
+    selectors = (
+        Selector("lite-youtube"),
+        Selector("amp-youtube"),
+        Selector(attribute="data-youtube-id"),
+        Selector(attribute="data-yt-video-token"),
+        Selector("div", "youtube", "data-id"),
+        Selector("div", "youtube", "data-video-id"),
+        Selector("div", "youtube", "data-videoid"),
     )
     id_attributes = (
         "videoid", "data-videoid", "data-youtube-id", "data-yt-video-token", "data-video-id",
