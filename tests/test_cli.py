@@ -85,21 +85,31 @@ def test_nothing_readable_exits_one(tmp_path: Path) -> None:
 def test_bad_config_is_one_line_on_stderr(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[network]\nallow_private = 'yes'\n")
-    code, _, err = run("--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED))
+    code, _, err = run(
+        "--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED)
+    )
     assert code == 1
-    assert err.strip().splitlines() == [f"Error: ConfigError: {config} [network]: allow_private must be bool"]
+    assert err.strip().splitlines() == [
+        f"Error: ConfigError: {config} [network]: allow_private must be bool"
+    ]
 
 
 def test_unreadable_database_is_one_line_on_stderr(tmp_path: Path) -> None:
     (tmp_path / "db").write_bytes(b"this is not a database" * 100)
     code, _, err = run("--db", str(tmp_path / "db"), "archive", str(SEED))
     assert code == 1
-    assert len(err.strip().splitlines()) == 1 and err.startswith("Error: StoreError: cannot open database")
+    assert len(err.strip().splitlines()) == 1 and err.startswith(
+        "Error: StoreError: cannot open database"
+    )
 
 
 def test_config_file_host_map_and_operator_are_used(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
-    config.write_text('operator = "Night Desk"\n[network.host_map]\n"pic.twitter.com" = "http://127.0.0.1:9"\n')
-    code, out, _ = run("--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED), "--json")
+    config.write_text(
+        'operator = "Night Desk"\n[network.host_map]\n"pic.twitter.com" = "http://127.0.0.1:9"\n'
+    )
+    code, out, _ = run(
+        "--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED), "--json"
+    )
     assert code == 0
     assert json.loads(out)["failures"] == {"connection": 3}

@@ -40,7 +40,12 @@ def test_seed_offline_records_three_posts_and_their_dns_failures(open_archive: O
         " JOIN posts p ON p.id = c.post JOIN http_exchanges x ON x.id = c.exchange ORDER BY c.id"
     )
     assert rows == [
-        {"url": f"https://pic.twitter.com/{pic}", "status": "failed", "reason": "dns", "error_reason": "dns"}
+        {
+            "url": f"https://pic.twitter.com/{pic}",
+            "status": "failed",
+            "reason": "dns",
+            "error_reason": "dns",
+        }
         for pic in PIC_IDS
     ]
     assert "no internet access" in summary.describe()
@@ -48,14 +53,20 @@ def test_seed_offline_records_three_posts_and_their_dns_failures(open_archive: O
     assert credit == {"platform": "youtube", "account": "Suchomimus", "kind": "screenshot"}
 
 
-def test_seed_tweets_are_captured_through_a_local_x(open_archive: OpenArchive, httpserver: HTTPServer) -> None:
+def test_seed_tweets_are_captured_through_a_local_x(
+    open_archive: OpenArchive, httpserver: HTTPServer
+) -> None:
     for number, pic in enumerate(PIC_IDS):
         status = f"https://twitter.com/someone/status/16606660604617646{number:02d}/photo/1"
-        httpserver.expect_request(f"/pic/{pic}").respond_with_data("", status=301, headers={"Location": status})
-        httpserver.expect_request(f"/tw/someone/status/16606660604617646{number:02d}/photo/1").respond_with_data(
-            f"<html><title>tweet {number}</title></html>", content_type="text/html"
+        httpserver.expect_request(f"/pic/{pic}").respond_with_data(
+            "", status=301, headers={"Location": status}
         )
-    config = make_config({"pic.twitter.com": httpserver.url_for("/pic"), "twitter.com": httpserver.url_for("/tw")})
+        httpserver.expect_request(
+            f"/tw/someone/status/16606660604617646{number:02d}/photo/1"
+        ).respond_with_data(f"<html><title>tweet {number}</title></html>", content_type="text/html")
+    config = make_config(
+        {"pic.twitter.com": httpserver.url_for("/pic"), "twitter.com": httpserver.url_for("/tw")}
+    )
     archive = open_archive(config)
     summary = archive.archive([str(SEED)])
     assert summary.captures == {"ok": 3}
@@ -76,20 +87,28 @@ def test_rerun_adds_captures_without_duplicating_articles_posts_or_media(
     sources = [str(SEED), str(tmp_path / "photo.png")]
     archive.archive(sources)
     second = archive.archive(sources)
-    counts = {t: archive.store.count(t) for t in ("articles", "posts", "embeds", "credits", "media",
-                                                  "media_occurrences", "post_captures", "runs")}  # fmt: skip
-    assert counts == {"articles": 1, "posts": 3, "embeds": 3, "credits": 1, "media": 1,
-                      "media_occurrences": 1, "post_captures": 6, "runs": 2}  # fmt: skip
+    expected = {
+        "articles": 1, "posts": 3, "embeds": 3, "credits": 1, "media": 1,
+        "media_occurrences": 1, "post_captures": 6, "runs": 2,
+    }  # fmt: skip
+    assert {table: archive.store.count(table) for table in expected} == expected
     assert (second.new_posts, second.new_media) == (0, 0)
 
 
-def test_image_file_is_stored_as_measured_hashed_media(open_archive: OpenArchive, tmp_path: Path) -> None:
+def test_image_file_is_stored_as_measured_hashed_media(
+    open_archive: OpenArchive, tmp_path: Path
+) -> None:
     data = png((200, 10, 10), (120, 80))
     (tmp_path / "shot.png").write_bytes(data)
     archive = open_archive()
     archive.archive([str(tmp_path / "shot.png")])
     [media] = archive.store.rows("SELECT * FROM media")
-    assert (media["width"], media["height"], media["format"], media["mime"]) == (120, 80, "PNG", "image/png")
+    assert (media["width"], media["height"], media["format"], media["mime"]) == (
+        120,
+        80,
+        "PNG",
+        "image/png",
+    )
     assert len(media["phash"]) == 16 and len(media["dhash"]) == 16
     assert archive.blobs.get(media["sha256"]) == data
 
@@ -99,13 +118,21 @@ def test_article_url_with_embed_media_and_credited_image(
 ) -> None:
     photo = png((0, 0, 250))
     article = f"""<html><head><title>Border clash</title></head><body>
-      <figure><img src="/img/shot.png"><figcaption>Source: Telegram/rybar/Screenshot</figcaption></figure>
-      <blockquote class="twitter-tweet"><p>Look <img src="{httpserver.url_for('/')}x"></p>&mdash; A (@a)
+      <figure><img src="/img/shot.png">
+        <figcaption>Source: Telegram/rybar/Screenshot</figcaption></figure>
+      <blockquote class="twitter-tweet"><p>Look <img src="{httpserver.url_for("/")}x"></p>
+      &mdash; A (@a)
       <a href="https://twitter.com/a/status/111">May 22, 2023</a></blockquote>
       <iframe src="https://t.me/rybar/5000?embed=1"></iframe></body></html>"""
-    httpserver.expect_request("/news/1").respond_with_data(article, content_type="text/html; charset=utf-8")
-    httpserver.expect_request("/news/img/shot.png").respond_with_data(photo, content_type="image/png")
-    httpserver.expect_request("/tw/a/status/111").respond_with_data("<html>tweet</html>", content_type="text/html")
+    httpserver.expect_request("/news/1").respond_with_data(
+        article, content_type="text/html; charset=utf-8"
+    )
+    httpserver.expect_request("/news/img/shot.png").respond_with_data(
+        photo, content_type="image/png"
+    )
+    httpserver.expect_request("/tw/a/status/111").respond_with_data(
+        "<html>tweet</html>", content_type="text/html"
+    )
     httpserver.expect_request("/tg/rybar/5000").respond_with_data("gone", status=404)
     config = make_config({
         "news.test": httpserver.url_for("/news"),
@@ -127,17 +154,27 @@ def test_article_url_with_embed_media_and_credited_image(
     assert capture["status"] == "ok" and capture["exchange"] is not None
 
 
-def test_shared_media_is_fetched_once_per_run(open_archive: OpenArchive, httpserver: HTTPServer, tmp_path: Path) -> None:
-    httpserver.expect_request("/media/same.png").respond_with_data(png((1, 2, 3)), content_type="image/png")
+def test_shared_media_is_fetched_once_per_run(
+    open_archive: OpenArchive, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/media/same.png").respond_with_data(
+        png((1, 2, 3)), content_type="image/png"
+    )
     tweet = (
         '<blockquote class="twitter-tweet"><p>T{n} <img src="https://pbs.twimg.com/media/same.png"></p>'
         '&mdash; A (@a) <a href="https://twitter.com/a/status/{n}">May 1, 2023</a></blockquote>'
     )
-    (tmp_path / "a.html").write_text("<html><body>" + tweet.format(n=1) + tweet.format(n=2) + "</body></html>")
+    (tmp_path / "a.html").write_text(
+        "<html><body>" + tweet.format(n=1) + tweet.format(n=2) + "</body></html>"
+    )
     archive = open_archive(make_config({"pbs.twimg.com": httpserver.url_for("/")}))
     summary = archive.archive([str(tmp_path / "a.html")])
     assert [request.path for request, _ in httpserver.log] == ["/media/same.png"]
-    assert (summary.media, archive.store.count("media"), archive.store.count("media_occurrences")) == (1, 1, 2)
+    assert (
+        summary.media,
+        archive.store.count("media"),
+        archive.store.count("media_occurrences"),
+    ) == (1, 1, 2)
 
 
 def test_one_bad_item_never_stops_the_run(open_archive: OpenArchive, tmp_path: Path) -> None:
@@ -148,7 +185,10 @@ def test_one_bad_item_never_stops_the_run(open_archive: OpenArchive, tmp_path: P
     config = make_config()
     config.limits.max_article_bytes = 8000
     archive = open_archive(config)
-    sources = [str(tmp_path / n) for n in ("missing.html", "fake.jpg", "blob.bin", "broken.png", "huge.txt")]
+    sources = [
+        str(tmp_path / n)
+        for n in ("missing.html", "fake.jpg", "blob.bin", "broken.png", "huge.txt")
+    ]
     summary = archive.archive([*sources, str(SEED)])
     assert summary.articles == 1 and summary.posts == 3
     errors = {Path(item["source"]).name: item["error"] for item in summary.items_failed}

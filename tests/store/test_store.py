@@ -57,7 +57,9 @@ def test_events_form_a_hash_chain(tmp_path: Path) -> None:
     previous = GENESIS
     for event in events:
         assert event["prev_hash"] == previous
-        recomputed = event_hash(previous, event["ts"], event["kind"], event["subject"], event["detail"])
+        recomputed = event_hash(
+            previous, event["ts"], event["kind"], event["subject"], event["detail"]
+        )
         assert event["hash"] == recomputed
         previous = event["hash"]
     store.close()
@@ -77,8 +79,12 @@ def test_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
 def test_same_post_by_another_url_form_is_one_row(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.db")
     with store.atomic():
-        first, created = store.upsert_post(Embed(Platform.TELEGRAM, "Durov/43", "https://t.me/Durov/43", "a"))
-        second, again = store.upsert_post(Embed(Platform.TELEGRAM, "durov/43", "https://t.me/durov/43", "b"))
+        first, created = store.upsert_post(
+            Embed(Platform.TELEGRAM, "Durov/43", "https://t.me/Durov/43", "a")
+        )
+        second, again = store.upsert_post(
+            Embed(Platform.TELEGRAM, "durov/43", "https://t.me/durov/43", "b")
+        )
     assert (first, created, again) == (second, True, False)
     store.close()
 
@@ -92,7 +98,9 @@ def test_blob_is_stored_once_under_its_sha256(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "blobs").rglob("*") if p.is_file()] == [digest]
 
 
-def test_blob_write_failure_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_blob_write_failure_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blobs = LocalBlobStore(tmp_path / "blobs")
 
     def full_disk(src: str, dst: str) -> None:
