@@ -113,3 +113,17 @@ def test_config_file_host_map_and_operator_are_used(tmp_path: Path) -> None:
     )
     assert code == 0
     assert json.loads(out)["failures"] == {"connection": 3}
+
+
+def test_bad_inputs_are_reported_without_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jpg").write_text("<html>not an image</html>")
+    (folder / "b.bin").write_bytes(bytes(range(256)) * 10)
+    (folder / "c.html").write_bytes(b"<div>" * 100_000)
+    code, out, err = run("--db", str(tmp_path / "a.db"), "archive", str(folder), str(SEED))
+    assert code == 0
+    assert "Traceback" not in out + err
+    assert "a.jpg: named as an image but is not one" in out
+    assert "b.bin: binary file" in out
+    assert "2 articles read, 2 could not be read" in out

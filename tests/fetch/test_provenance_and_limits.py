@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -129,3 +132,31 @@ def test_connection_refused_is_recorded_as_such() -> None:
     assert (
         caught.value.exchange.sent_to is None and caught.value.exchange.url == "http://news.test/"
     )
+
+
+def test_compressed_body_is_limited_after_decompression(httpserver: HTTPServer) -> None:
+    bomb = gzip.compress(b"\0" * 2_000_000)  # 2 KB on the wire, 2 MB unpacked
+    httpserver.expect_request("/bomb").respond_with_data(bomb, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(ExchangeFailed) as caught:
+        mapped(httpserver, max_body_bytes=100_000).fetch("http://news.test/bomb")
+    assert caught.value.reason is FailureReason.TOO_LARGE
+
+
+def test_server_speaking_garbage_is_a_protocol_failure() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_garbage() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"\x16\x03\x01 this is not HTTP at all\r\n\r\n")
+
+    server = threading.Thread(target=answer_garbage, daemon=True)
+    server.start()
+    config = NetworkConfig(host_map={"news.test": f"http://127.0.0.1:{port}"})
+    with pytest.raises(ExchangeFailed) as caught:
+        Fetcher(config, "tester").fetch("http://news.test/")
+    server.join(timeout=5)
+    listener.close()
+    assert caught.value.reason is FailureReason.PROTOCOL

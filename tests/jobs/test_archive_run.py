@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -182,12 +183,13 @@ def test_one_bad_item_never_stops_the_run(open_archive: OpenArchive, tmp_path: P
     (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02" * 100)
     (tmp_path / "broken.png").write_bytes(png((5, 5, 5))[:60])
     (tmp_path / "huge.txt").write_bytes(b"a" * 9000)
+    os.mkfifo(tmp_path / "pipe.html")  # reading it would block forever
     config = make_config()
     config.limits.max_article_bytes = 8000
     archive = open_archive(config)
     sources = [
         str(tmp_path / n)
-        for n in ("missing.html", "fake.jpg", "blob.bin", "broken.png", "huge.txt")
+        for n in ("missing.html", "fake.jpg", "blob.bin", "broken.png", "huge.txt", "pipe.html")
     ]
     summary = archive.archive([*sources, str(SEED)])
     assert summary.articles == 1 and summary.posts == 3
@@ -197,8 +199,9 @@ def test_one_bad_item_never_stops_the_run(open_archive: OpenArchive, tmp_path: P
     assert "binary file" in errors["blob.bin"]
     assert "broken image" in errors["broken.png"] or "not a decodable image" in errors["broken.png"]
     assert "over the 8000-byte limit" in errors["huge.txt"]
+    assert "not a regular file" in errors["pipe.html"]
     [run] = archive.store.rows("SELECT status, summary FROM runs")
-    assert run["status"] == "finished" and len(json.loads(run["summary"])["items_failed"]) == 5
+    assert run["status"] == "finished" and len(json.loads(run["summary"])["items_failed"]) == 6
 
 
 def test_full_disk_fails_the_run_but_keeps_earlier_captures(
