@@ -17,6 +17,7 @@ import contextlib
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..config import Config
 from ..errors import ArchiverError, FailureReason, FetchError, MediaError, SourceError, StoreError
@@ -113,25 +114,22 @@ class ArchiveJob:
         body_sha256 = self.blobs.put(data)
         content_type = mimetypes.guess_type(source.location)[0]
         extraction = extract_document(data, source.key, max_embeds=self._max_embeds)
-        capture = ArticleCapture(
-            0, state.summary.run_id, CaptureStatus.OK, content_type, body_sha256
-        )
         with self.store.atomic():
             self.store.add_blob(body_sha256, len(data), content_type)
-            posts = self._store_article(source, extraction, capture, state)
+            posts = self._store_article(
+                source, extraction, state, content_type=content_type, body_sha256=body_sha256
+            )
         self._capture_embeds(posts, extraction, state)
 
     def _archive_url(self, source: Source, state: _RunState) -> None:
         exchange, exchange_id = self._fetch_recorded(source.location, state)
         status, reason, error = _outcome(exchange)
-        capture = ArticleCapture(
-            0, state.summary.run_id, status, exchange.content_type or None,
-            exchange.body_sha256 if status is CaptureStatus.OK else None, exchange_id,
-            reason=reason, error=error,
-        )  # fmt: skip
         if status is not CaptureStatus.OK:
             with self.store.atomic():
-                self._store_article(source, Extraction(source.key), capture, state)
+                self._store_article(
+                    source, Extraction(source.key), state, status=status,
+                    exchange=exchange_id, reason=reason, error=error,
+                )  # fmt: skip
             raise FetchError(error or "fetch failed", source.location, FailureReason(reason))
         extraction = extract_document(
             exchange.body,
@@ -142,29 +140,44 @@ class ArchiveJob:
             max_embeds=self._max_embeds,
         )
         with self.store.atomic():
-            posts = self._store_article(source, extraction, capture, state)
+            posts = self._store_article(
+                source, extraction, state, content_type=exchange.content_type or None,
+                body_sha256=exchange.body_sha256, exchange=exchange_id,
+            )  # fmt: skip
         self._capture_embeds(posts, extraction, state)
 
     def _store_article(
-        self, source: Source, extraction: Extraction, capture: ArticleCapture, state: _RunState
+        self,
+        source: Source,
+        extraction: Extraction,
+        state: _RunState,
+        status: CaptureStatus = CaptureStatus.OK,
+        **capture: Any,
     ) -> _StoredArticle:
         """Article, capture, posts, embeds and credits, inside the caller's transaction."""
-        capture.article = self.store.upsert_article(source.key, str(source.kind), extraction.title)
-        capture.embeds_found = len(extraction.embeds)
-        capture.credits_found = len(extraction.credits)
-        capture.warnings = list(extraction.warnings)
-        self.store.add_article_capture(capture)
-        if capture.status is CaptureStatus.OK:
+        article = self.store.upsert_article(source.key, str(source.kind), extraction.title)
+        self.store.add_article_capture(
+            ArticleCapture(
+                article,
+                state.summary.run_id,
+                status,
+                embeds_found=len(extraction.embeds),
+                credits_found=len(extraction.credits),
+                warnings=list(extraction.warnings),
+                **capture,
+            )
+        )
+        if status is CaptureStatus.OK:
             state.summary.articles += 1
-        stored = _StoredArticle(capture.article)
+        stored = _StoredArticle(article)
         for position, embed in enumerate(extraction.embeds):
             post, created = self.store.upsert_post(embed)
-            self.store.upsert_embed(capture.article, post, position, embed)
+            self.store.upsert_embed(article, post, position, embed)
             stored.posts.append(post)
             state.summary.posts += 1
             state.summary.new_posts += created
         for credit in extraction.credits:
-            stored.credits.append(self.store.upsert_credit(capture.article, credit))
+            stored.credits.append(self.store.upsert_credit(article, credit))
             state.summary.credits += 1
         return stored
 
