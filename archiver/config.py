@@ -10,6 +10,9 @@ read_timeout = 30.0                     # seconds between bytes
 total_timeout = 120.0                   # seconds for a whole response
 max_body_bytes = 52428800               # bodies are streamed and cut off past this
 max_redirects = 10
+retries = 2                             # more tries after a timeout, 429 or 5xx
+backoff = 1.0                           # seconds before the first retry, doubled each time
+max_retry_wait = 60.0                   # the longest Retry-After honoured
 
 [network.host_map]                      # logical host -> where requests really go
 "cdn.syndication.twimg.com" = "http://127.0.0.1:8765"
@@ -17,6 +20,14 @@ max_redirects = 10
 [limits]
 max_article_bytes = 20971520            # larger input files are refused
 max_embeds_per_article = 1000           # more are recorded as a truncation warning
+max_media_bytes = 52428800              # larger images and videos are recorded, not downloaded
+
+[platforms]
+min_interval = 1.0                      # seconds between two requests to one platform
+
+[platforms.twitter]                     # per platform: pacing and methods switched off
+min_interval = 2.0
+disabled_methods = ["oembed"]
 
 [paths]
 blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
@@ -34,6 +45,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import ConfigError
+from .models import Platform
 
 DEFAULT_USER_AGENT = f"archiver/{__version__} (social post archiver; evidence preservation)"
 
@@ -47,6 +59,9 @@ class NetworkConfig:
     total_timeout: float = 120.0
     max_body_bytes: int = 50 * 1024 * 1024
     max_redirects: int = 10
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_wait: float = 60.0
     host_map: dict[str, str] = field(default_factory=dict)
 
 
@@ -54,6 +69,26 @@ class NetworkConfig:
 class LimitsConfig:
     max_article_bytes: int = 20 * 1024 * 1024
     max_embeds_per_article: int = 1000
+    max_media_bytes: int = 50 * 1024 * 1024
+
+
+@dataclass
+class PlatformSettings:
+    disabled_methods: list[str] = field(default_factory=list)
+    min_interval: float | None = None  # None: the [platforms] default
+
+
+@dataclass
+class PlatformsConfig:
+    min_interval: float = 1.0
+    by_platform: dict[str, PlatformSettings] = field(default_factory=dict)
+
+    def settings(self, platform: str) -> PlatformSettings:
+        return self.by_platform.get(platform, PlatformSettings())
+
+    def interval(self, platform: str) -> float:
+        own = self.settings(platform).min_interval
+        return self.min_interval if own is None else own
 
 
 @dataclass
@@ -67,6 +102,7 @@ class Config:
     network: NetworkConfig = field(default_factory=NetworkConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
+    platforms: PlatformsConfig = field(default_factory=PlatformsConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -96,6 +132,8 @@ class Config:
                 kwargs["operator"] = str(value)
             elif key in sections:
                 kwargs[key] = _section(sections[key], value, f"{source} [{key}]")
+            elif key == "platforms":
+                kwargs[key] = _platforms(value, f"{source} [platforms]")
             else:
                 raise ConfigError(f"{source}: unknown setting {key!r}", source)
         config = cls(**kwargs)
@@ -115,6 +153,29 @@ def _section(kind: type, values: Any, where: str) -> Any:
         if default is not None and not isinstance(value, type(default)) and not widening:
             raise ConfigError(f"{where}: {key} must be {type(default).__name__}", where)
     return kind(**values)
+
+
+def _platforms(values: Any, where: str) -> PlatformsConfig:
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where} must be a table", where)
+    config = PlatformsConfig()
+    for key, value in values.items():
+        if key == "min_interval":
+            config.min_interval = _seconds(value, f"{where}: min_interval")
+        elif key in {str(p) for p in Platform}:
+            settings = _section(PlatformSettings, value, f"{where[:-1]}.{key}]")
+            if settings.min_interval is not None:
+                settings.min_interval = _seconds(settings.min_interval, f"{where}: min_interval")
+            config.by_platform[key] = settings
+        else:
+            raise ConfigError(f"{where}: unknown platform or setting {key!r}", where)
+    return config
+
+
+def _seconds(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where} must be a number of seconds", where)
+    return float(value)
 
 
 def _check_host_map(host_map: dict[str, str], source: str) -> None:

@@ -5,6 +5,7 @@
     ├── SourceError          an input that cannot be read as asked  (.source)
     ├── FetchError           a network read that did not complete   (.url, .reason)
     │   └── PolicyRefused    the SSRF guard or a limit said no      (.url, .reason)
+    ├── ParseError           a platform answered in a form we cannot read (.url)
     ├── StoreError           the database or blob store failed      (.path)
     └── MediaError           bytes that are not a decodable image   (.source)
 
@@ -34,7 +35,10 @@ class SourceError(ArchiverError):
 
 
 class FailureReason(StrEnum):
-    """The fixed list of reasons a fetch or capture can fail; stored as text in the database."""
+    """The fixed list of reasons a fetch or capture did not give a post; stored as text.
+
+    The first group is about the network, the second about what a platform answered.
+    """
 
     DNS = "dns"
     TIMEOUT = "timeout"
@@ -50,6 +54,19 @@ class FailureReason(StrEnum):
     NO_URL = "no_url"
     NOT_AN_IMAGE = "not_an_image"
     UNREADABLE = "unreadable"
+    DELETED = "deleted"  # the platform says the post was deleted
+    NOT_FOUND = "not_found"  # no such post, without saying why
+    SUSPENDED = "suspended"  # the account is suspended
+    PROTECTED = "protected"  # only approved followers may see it, or it is private
+    WITHHELD = "withheld"  # withheld in this country, or by a legal demand
+    AGE_GATED = "age_gated"  # behind an age check
+    GEO_BLOCKED = "geo_blocked"  # not available in this region
+    LOGIN_WALL = "login_wall"  # the platform wants a login before it shows anything
+    AUTH_REQUIRED = "auth_required"  # the endpoint wants an access token
+    RATE_LIMITED = "rate_limited"  # 429 or the platform's own "slow down" page
+    JS_SHELL = "js_shell"  # an empty page that needs JavaScript to show anything
+    PARSE_ERROR = "parse_error"  # an answer in a form we could not read (kept raw)
+    METHODS_DISABLED = "methods_disabled"  # every capture method is switched off
 
 
 class FetchError(ArchiverError):
@@ -66,6 +83,14 @@ class PolicyRefused(FetchError):
         self, message: str, url: str, reason: FailureReason = FailureReason.REFUSED_BY_POLICY
     ) -> None:
         super().__init__(message, url, reason)
+
+
+class ParseError(ArchiverError):
+    """A platform's answer did not have the shape its adapter reads (the format changed)."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class StoreError(ArchiverError):

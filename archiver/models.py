@@ -182,9 +182,21 @@ class Exchange:
 
 
 class CaptureStatus(StrEnum):
-    OK = "ok"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+    """How a capture ended; the reason code (errors.FailureReason) says more."""
+
+    OK = "ok"  # the platform served the post (or, kind embed-markup, the article's markup)
+    DELETED = "deleted"  # the platform says it was deleted
+    PROTECTED = "protected"  # private or followers-only
+    WITHHELD = "withheld"  # withheld by country or legal demand, age-gated, geo-blocked
+    UNAVAILABLE = "unavailable"  # gone without saying why (not found, account suspended)
+    ERROR = "error"  # an answer came in a form we could not read; the body is kept
+    FAILED = "failed"  # no usable answer: network failure, refusal, rate limit, login wall
+    SKIPPED = "skipped"  # nothing to fetch (a flattened embed with no link)
+
+    @property
+    def definitive(self) -> bool:
+        """The platform itself said what became of the post."""
+        return self in (CaptureStatus.DELETED, CaptureStatus.PROTECTED, CaptureStatus.WITHHELD)
 
 
 @dataclass
@@ -218,18 +230,69 @@ class ArticleCapture:
 
 
 @dataclass
+class MediaItem:
+    """An image or video that a post carries, as the platform describes it."""
+
+    url: str
+    type: str  # photo, video or gif
+    width: int | None = None
+    height: int | None = None
+    alt: str | None = None
+    poster: str | None = None  # a video's still image
+    variants: list[dict[str, Any]] = field(default_factory=list)  # a video's other encodings
+    sha256: str | None = None  # once downloaded
+    not_downloaded: str | None = None  # the reason, when it was not
+
+
+@dataclass
+class Attempt:
+    """One capture method tried, and how it ended."""
+
+    method: str
+    status: CaptureStatus
+    reason: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class PlatformCapture:
+    """What a platform adapter found out about a post; fields it did not serve stay None."""
+
+    status: CaptureStatus
+    method: str
+    kind: str = "platform"  # or "embed-markup": taken from the article, not the platform
+    reason: str | None = None
+    error: str | None = None
+    canonical_url: str | None = None
+    post_id: str | None = None
+    author_handle: str | None = None
+    author_name: str | None = None
+    published: str | None = None
+    text: str | None = None
+    lang: str | None = None
+    media: list[MediaItem] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+    quoted_url: str | None = None
+    reply_to_url: str | None = None
+    resolved: PostRef | None = None  # a pic.twitter.com link, once it named its post
+    exchanges: list[int] = field(default_factory=list)  # every HTTP exchange behind it
+    attempts: list[Attempt] = field(default_factory=list)  # methods tried before this one
+
+    @classmethod
+    def failure(
+        cls, method: str, status: CaptureStatus, reason: str | None, error: str | None = None
+    ) -> PlatformCapture:
+        return cls(status, method, reason=reason, error=error)
+
+
+@dataclass
 class PostCapture:
-    """One attempt to capture a post, and how it ended."""
+    """One capture of a post in one run, ready to store."""
 
     post: int
     run: int
-    status: CaptureStatus
-    method: str
     url: str | None
-    reason: str | None = None
-    error: str | None = None
-    exchange: int | None = None
-    body_sha256: str | None = None
+    result: PlatformCapture
     captured_at: str = field(default_factory=lambda: utc_now())
 
 
@@ -246,6 +309,9 @@ class MediaOccurrence:
     source_path: str | None = None
     caption: str | None = None
     credit_text: str | None = None
+    position: int | None = None
+    alt_text: str | None = None
+    media_type: str | None = None
 
     @property
     def occurrence_key(self) -> str:

@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from archiver.archive import Archive
 from archiver.config import Config, NetworkConfig
+
+from .platforms.player import Player
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = Path(__file__).parent.parent / "seeds" / "000_2b039dc95ea20508.txt"
@@ -46,3 +49,20 @@ def open_archive(tmp_path: Path) -> Iterator[Callable[..., Archive]]:
     yield factory
     for archive in opened:
         archive.close()
+
+
+@pytest.fixture
+def player(httpserver: HTTPServer) -> Player:
+    """The local server, playing every platform host through the host map."""
+    return Player(httpserver)
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's server, but answering requests in parallel, as real hosts do."""
+    server = HTTPServer(host="localhost", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

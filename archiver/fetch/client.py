@@ -75,27 +75,27 @@ class Fetcher:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def fetch(self, url: str) -> Exchange:
+    def fetch(self, url: str, max_bytes: int | None = None) -> Exchange:
         """GET a URL, following redirects; raise `ExchangeFailed` when no response completes.
 
         A response with an error status (404, 500) is still a completed exchange: deciding
-        what it means is the caller's business.
+        what it means is the caller's business. `max_bytes` overrides the body size limit.
         """
         progress = _Progress(url)
         try:
-            self._follow(progress)
+            self._follow(progress, max_bytes or self.network.max_body_bytes)
         except FetchError as exc:
             raise ExchangeFailed(exc, self._exchange(progress, exc)) from exc
         return self._exchange(progress, None)
 
-    def _follow(self, progress: _Progress) -> None:
+    def _follow(self, progress: _Progress, max_bytes: int) -> None:
         deadline = time.monotonic() + self.network.total_timeout
         request = self._request(progress.url)
         while True:
             response = self._send(request, progress.url)
             progress.response = response
             if not response.is_redirect:
-                progress.body = self._read_body(response, deadline, str(request.url))
+                progress.body = self._read_body(response, deadline, max_bytes, str(request.url))
                 return
             response.close()
             location = response.headers.get("Location", "")
@@ -134,9 +134,8 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}", url, FailureReason.PROTOCOL) from exc
 
-    def _read_body(self, response: httpx.Response, deadline: float, url: str) -> bytes:
+    def _read_body(self, response: httpx.Response, deadline: float, limit: int, url: str) -> bytes:
         """The body, streamed, cut off past the size limit or the total deadline."""
-        limit = self.network.max_body_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             response.close()

@@ -16,14 +16,15 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
 from ..errors import ArchiverError, FailureReason, FetchError, MediaError, SourceError, StoreError
 from ..extract import extract_document
+from ..extract.recognisers import recognise_url
 from ..fetch.client import ExchangeFailed, Fetcher
-from ..media.fingerprint import fingerprint, looks_like_image
+from ..media.fingerprint import looks_like_image
 from ..models import (
     ArticleCapture,
     CaptureStatus,
@@ -34,13 +35,15 @@ from ..models import (
     PostCapture,
     RunSummary,
 )
+from ..platforms import ADAPTERS, CaptureContext, Pacer
+from ..platforms.base import outcome
 from ..store.blobs import BlobStore
 from ..store.db import Store
+from .media import MediaCollector
 from .sources import Source, SourceKind, expand, read_file
 
 ProgressCallback = Callable[[int, int, str], None]
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
-_GENERIC_METHOD = "page"
 
 
 @dataclass
@@ -48,8 +51,8 @@ class _RunState:
     """What one run has already done, so nothing is fetched twice in it."""
 
     summary: RunSummary
+    media: MediaCollector
     captured_posts: set[int] = field(default_factory=set)
-    fetched_media: dict[str, str | None] = field(default_factory=dict)
 
 
 class ArchiveJob:
@@ -58,11 +61,17 @@ class ArchiveJob:
         self.blobs = blobs
         self.fetcher = fetcher
         self.config = config
+        self.pacer = Pacer(config.platforms.interval)
 
     def run(self, locations: list[str], progress: ProgressCallback | None = None) -> RunSummary:
         # 1. Start the run.
         run_id = self.store.start_run(locations, self.config.operator)
-        state = _RunState(RunSummary(run_id=run_id))
+        summary = RunSummary(run_id=run_id)
+        collector = MediaCollector(
+            self.store, self.blobs, self.fetcher, self.config,
+            lambda exchange: self._record(exchange, state), summary,
+        )  # fmt: skip
+        state = _RunState(summary, collector)
         try:
             # 2. Expand the sources.
             sources = expand(locations)
@@ -85,7 +94,9 @@ class ArchiveJob:
 
     def _archive_source(self, source: Source, state: _RunState) -> None:
         try:
-            if source.kind is SourceKind.URL:
+            if source.kind is SourceKind.POST:
+                self._archive_post(source, state)
+            elif source.kind is SourceKind.URL:
                 self._archive_url(source, state)
             else:
                 self._archive_file(source, state)
@@ -101,7 +112,7 @@ class ArchiveJob:
         data = read_file(source.location, self.config.limits.max_article_bytes)
         if looks_like_image(data):
             occurrence = MediaOccurrence("", state.summary.run_id, source_path=source.key)
-            self._store_image(data, source.location, occurrence, state)
+            state.media.store_image(data, source.location, occurrence)
             return
         if source.location.lower().endswith(_IMAGE_SUFFIXES):
             raise MediaError(
@@ -145,6 +156,20 @@ class ArchiveJob:
                 body_sha256=exchange.body_sha256, exchange=exchange_id,
             )  # fmt: skip
         self._capture_embeds(posts, extraction, state)
+
+    def _archive_post(self, source: Source, state: _RunState) -> None:
+        """A post's URL given directly: no article, just the post and its capture."""
+        ref = recognise_url(source.location)
+        if ref is None:
+            raise SourceError(f"{source.location}: not a post URL", source.location)
+        embed = Embed(ref.platform, ref.post_id, ref.url, "source:url", ref.author_handle)
+        with self.store.atomic():
+            post, created = self.store.upsert_post(embed)
+        state.summary.posts += 1
+        state.summary.new_posts += created
+        if post not in state.captured_posts:
+            state.captured_posts.add(post)
+            self._capture_post(post, embed, state)
 
     def _store_article(
         self,
@@ -197,87 +222,54 @@ class ArchiveJob:
                     "", run_id, article=stored.article, credit=credit_id,
                     source_url=credit.image_url, credit_text=credit.text,
                 )  # fmt: skip
-                self._fetch_image(credit.image_url, occurrence, state)
+                state.media.image_at(credit.image_url, occurrence)
 
     def _capture_post(self, post: int, embed: Embed, state: _RunState) -> None:
-        """A generic capture: GET the post's URL and keep the response with its provenance.
-
-        Platform adapters that read each platform's own endpoints replace this method.
-        """
+        """Capture a post through its platform's adapter; store the result and its media."""
         run_id = state.summary.run_id
-        if not embed.url:
-            capture = PostCapture(
-                post, run_id, CaptureStatus.SKIPPED, _GENERIC_METHOD, None,
-                reason=str(FailureReason.NO_URL), error="the embed gives no URL to capture",
-            )  # fmt: skip
+        if embed.post_id is None and embed.url is None:
+            result = outcome("none", FailureReason.NO_URL, "the embed gives no link to the post")
+            result.status = CaptureStatus.SKIPPED
         else:
-            exchange, exchange_id = self._fetch_recorded(embed.url, state)
-            status, reason, error = _outcome(exchange)
-            capture = PostCapture(
-                post, run_id, status, _GENERIC_METHOD, embed.url, reason, error, exchange_id,
-                exchange.body_sha256 if status is CaptureStatus.OK else None,
+            context = CaptureContext(
+                embed.platform, self.fetcher, lambda exchange: self._record(exchange, state),
+                self.config, self.pacer,
             )  # fmt: skip
-            if status is CaptureStatus.OK and looks_like_image(exchange.body):
-                occurrence = MediaOccurrence("", run_id, post=post, source_url=embed.url)
-                self._store_image_recorded(exchange.body, embed.url, occurrence, state)
+            disabled = self.config.platforms.settings(embed.platform).disabled_methods
+            result = ADAPTERS[embed.platform].capture(embed, context, disabled)
+        if result.resolved is not None:
+            resolved = result.resolved
+            with self.store.atomic():
+                post = self.store.resolve_post(
+                    post, Embed(resolved.platform, resolved.post_id, resolved.url, embed.found_by,
+                                resolved.author_handle),
+                )  # fmt: skip
+        for position, item in enumerate(result.media):
+            occurrence = MediaOccurrence(
+                "", run_id, post=post, source_url=item.url, position=position
+            )
+            state.media.collect(item, occurrence)
         with self.store.atomic():
-            self.store.add_post_capture(capture)
-        state.summary.count_capture(capture.status, capture.reason)
-        for media_url in embed.media_urls:
-            occurrence = MediaOccurrence("", run_id, post=post, source_url=media_url)
-            self._fetch_image(media_url, occurrence, state)
+            self.store.add_post_capture(PostCapture(post, run_id, embed.url, result))
+        state.summary.count_capture(result.status, result.reason)
+        for media_url in embed.media_urls:  # images the article's own markup showed
+            state.media.image_at(
+                media_url, MediaOccurrence("", run_id, post=post, source_url=media_url)
+            )
 
-    def _fetch_image(self, url: str, occurrence: MediaOccurrence, state: _RunState) -> None:
-        """Fetch an image once per run and record where it was seen; failures are counted."""
-        if url in state.fetched_media:
-            known = state.fetched_media[url]
-            if known:
-                with self.store.atomic():
-                    self.store.add_media_occurrence(replace(occurrence, media=known))
-            return
-        exchange, _ = self._fetch_recorded(url, state)
-        state.fetched_media[url] = None
-        status, reason, _ = _outcome(exchange)
-        if status is not CaptureStatus.OK:
-            state.summary.count_media_failure(reason)
-            return
-        state.fetched_media[url] = self._store_image_recorded(exchange.body, url, occurrence, state)
-
-    def _store_image_recorded(
-        self, data: bytes, source: str, occurrence: MediaOccurrence, state: _RunState
-    ) -> str | None:
-        """Store an image; a broken one is counted as a media failure, not raised."""
-        try:
-            return self._store_image(data, source, occurrence, state)
-        except MediaError:
-            state.summary.count_media_failure(str(FailureReason.NOT_AN_IMAGE))
-            return None
-
-    def _store_image(
-        self, data: bytes, source: str, occurrence: MediaOccurrence, state: _RunState
-    ) -> str:
-        image = fingerprint(data, source)
-        self.blobs.put(data)
+    def _record(self, exchange: Exchange, state: _RunState) -> int:
+        """Store an exchange and its body whatever the outcome; return its row id."""
+        if exchange.body_sha256:
+            self.blobs.put(exchange.body)
         with self.store.atomic():
-            created = self.store.upsert_media(image.info, image.phash, image.dhash)
-            self.store.add_media_occurrence(replace(occurrence, media=image.info.sha256))
-        state.summary.media += 1
-        state.summary.new_media += created
-        return image.info.sha256
-
-    # Fetching --------------------------------------------------------------------------------
+            return self.store.add_exchange(state.summary.run_id, exchange)
 
     def _fetch_recorded(self, url: str, state: _RunState) -> tuple[Exchange, int]:
-        """Fetch a URL and store the exchange (and its body) whatever the outcome."""
         try:
             exchange = self.fetcher.fetch(url)
         except ExchangeFailed as failure:
             exchange = failure.exchange
-        if exchange.body_sha256:
-            self.blobs.put(exchange.body)
-        with self.store.atomic():
-            exchange_id = self.store.add_exchange(state.summary.run_id, exchange)
-        return exchange, exchange_id
+        return exchange, self._record(exchange, state)
 
     @property
     def _max_embeds(self) -> int:

@@ -9,10 +9,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..errors import SourceError
+from ..extract.recognisers import recognise_url
 
 
 class SourceKind(StrEnum):
-    URL = "url"
+    URL = "url"  # an article to fetch
+    POST = "post"  # a post's own URL, in any of its forms: captured directly
     FILE = "file"
 
 
@@ -24,7 +26,7 @@ class Source:
     @property
     def key(self) -> str:
         """How the article is known in the archive: its URL, or its file's absolute URI."""
-        if self.kind is SourceKind.URL:
+        if self.kind is not SourceKind.FILE:
             return self.location
         return Path(self.location).resolve().as_uri()
 
@@ -51,7 +53,8 @@ def expand(locations: Iterable[str]) -> list[Source]:
     sources: list[Source] = []
     for location in locations:
         if is_url(location):
-            sources.append(Source(location, SourceKind.URL))
+            kind = SourceKind.POST if recognise_url(location) else SourceKind.URL
+            sources.append(Source(location, kind))
         elif os.path.isdir(location):
             sources.extend(Source(str(path), SourceKind.FILE) for path in _walk(Path(location)))
         else:

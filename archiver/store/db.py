@@ -129,7 +129,11 @@ class Store:
     def upsert_post(self, embed: Embed) -> tuple[int, bool]:
         """The post's row id, and whether this call created it."""
         key = embed.identity_key
-        row = self._one("SELECT id FROM posts WHERE identity_key = ?", [key])
+        row = self._one(
+            "SELECT id FROM posts WHERE identity_key = ?"
+            " UNION ALL SELECT post AS id FROM post_aliases WHERE alias_key = ?",
+            [key, key],
+        )
         if row:
             return int(row["id"]), False
         post = self._insert(
@@ -140,6 +144,49 @@ class Store:
         )  # fmt: skip
         self.append_event("post.added", f"post:{post}", {"identity_key": key})
         return post, True
+
+    def resolve_post(self, post: int, resolved: Embed) -> int:
+        """A post known by a provisional key (a pic.twitter.com link) has named its real id.
+
+        The row takes the real key and keeps the old one as an alias; if the real post is
+        already in the archive, this row's embeds and captures move to it and the row goes,
+        so every URL form of a post still leads to one row. Returns the surviving row.
+        """
+        old = self._one("SELECT identity_key FROM posts WHERE id = ?", [post])
+        if old is None:
+            raise StoreError(f"no post {post} to resolve", self.path)
+        key = resolved.identity_key
+        existing = self._one("SELECT id FROM posts WHERE identity_key = ?", [key])
+        if existing and existing["id"] != post:
+            target = int(existing["id"])
+            for table in ("embeds", "post_captures", "post_aliases"):
+                self.db.execute(
+                    f"UPDATE OR IGNORE {table} SET post = ? WHERE post = ?", [target, post]
+                )
+            # occurrence_key is MediaOccurrence.occurrence_key, which names the post
+            self.db.execute(
+                "UPDATE OR IGNORE media_occurrences SET post = :to, occurrence_key = media || '|'"
+                " || :to || '|' || ifnull(article, '') || '|' || ifnull(credit, '') || '|'"
+                " || ifnull(source_url, '') || '|' || ifnull(source_path, '') WHERE post = :from",
+                {"to": target, "from": post},
+            )
+            for table in ("embeds", "media_occurrences"):  # rows the target already had
+                self.db.execute(f"DELETE FROM {table} WHERE post = ?", [post])
+            self.db.execute("DELETE FROM posts WHERE id = ?", [post])
+        else:
+            target = post
+            self.db["posts"].update(
+                post,
+                {"identity_key": key, "post_id": resolved.post_id, "url": resolved.url,
+                 "author_handle": resolved.author_handle},
+            )  # fmt: skip
+        self.db["post_aliases"].insert(
+            {"alias_key": old["identity_key"], "post": target}, replace=True
+        )
+        self.append_event(
+            "post.resolved", f"post:{target}", {"from": old["identity_key"], "to": key}
+        )
+        return target
 
     def upsert_embed(self, article: int, post: int, position: int, embed: Embed) -> None:
         now = utc_now()
@@ -166,14 +213,38 @@ class Store:
     # Captures and media ----------------------------------------------------------------
 
     def add_post_capture(self, capture: PostCapture) -> int:
-        data = asdict(capture)
-        data["status"] = str(capture.status)
-        capture_id = self._insert("post_captures", data)
+        """Store a capture with what the platform served, and link every exchange behind it."""
+        result = capture.result
+        exchanges = list(dict.fromkeys(result.exchanges))
+        main = exchanges[-1] if exchanges else None
+        body = (
+            self._one("SELECT body_sha256 FROM http_exchanges WHERE id = ?", [main])
+            if main
+            else None
+        )
+        capture_id = self._insert(
+            "post_captures",
+            {
+                "post": capture.post, "run": capture.run, "captured_at": capture.captured_at,
+                "status": str(result.status), "reason": result.reason, "error": result.error,
+                "method": result.method, "kind": result.kind, "url": capture.url,
+                "exchange": main, "body_sha256": body["body_sha256"] if body else None,
+                "canonical_url": result.canonical_url, "platform_post_id": result.post_id,
+                "author_handle": result.author_handle, "author_name": result.author_name,
+                "published": result.published, "text": result.text, "lang": result.lang,
+                "media": json.dumps([asdict(m) for m in result.media]),
+                "counts": json.dumps(result.counts), "quoted_url": result.quoted_url,
+                "reply_to_url": result.reply_to_url,
+                "attempts": json.dumps([asdict(a) for a in result.attempts]),
+            },
+        )  # fmt: skip
+        for exchange in exchanges:
+            self.db["capture_exchanges"].insert({"capture": capture_id, "exchange": exchange})
         self.append_event(
             "post.captured",
             f"post_capture:{capture_id}",
-            {"post": capture.post, "status": data["status"], "reason": capture.reason,
-             "body_sha256": capture.body_sha256},
+            {"post": capture.post, "status": str(result.status), "reason": result.reason,
+             "method": result.method, "exchanges": exchanges},
         )  # fmt: skip
         return capture_id
 
@@ -197,6 +268,18 @@ class Store:
             {"occurrence_key": key, **asdict(occurrence), "first_seen": utc_now()},
         )
         return True
+
+    def body_fetched_from(self, url: str) -> str | None:
+        """The sha256 of a complete 200 body an earlier fetch of this URL stored, if any."""
+        row = self._one(
+            "SELECT body_sha256 FROM http_exchanges WHERE url = ? AND status = 200"
+            " AND error_reason IS NULL AND body_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [url],
+        )
+        return row["body_sha256"] if row else None
+
+    def has_media(self, sha256: str) -> bool:
+        return self._one("SELECT sha256 FROM media WHERE sha256 = ?", [sha256]) is not None
 
     # The event chain -------------------------------------------------------------------
 

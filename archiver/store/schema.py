@@ -111,7 +111,31 @@ def migration_0001_initial(db: Database) -> None:
         db[table].create_index([column])  # fmt: skip
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [migration_0001_initial]
+def migration_0002_platform_captures(db: Database) -> None:
+    """What platform adapters read from a post, every exchange behind a capture, URL aliases."""
+    for column, kind in (
+        ("kind", str), ("canonical_url", str), ("platform_post_id", str), ("author_handle", str),
+        ("author_name", str), ("published", str), ("text", str), ("lang", str), ("media", str),
+        ("counts", str), ("quoted_url", str), ("reply_to_url", str), ("attempts", str),
+    ):  # fmt: skip
+        db["post_captures"].add_column(column, kind)
+    db["capture_exchanges"].create(
+        {"capture": int, "exchange": int},
+        pk=("capture", "exchange"),
+        foreign_keys=[("capture", "post_captures", "id"), ("exchange", "http_exchanges", "id")],
+    )
+    # Other identity keys of a post (its pic.twitter.com link once resolved, say).
+    db["post_aliases"].create(
+        {"alias_key": str, "post": int}, pk="alias_key", foreign_keys=[("post", "posts", "id")]
+    )
+    for column, kind in (("position", int), ("alt_text", str), ("media_type", str)):
+        db["media_occurrences"].add_column(column, kind)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    migration_0001_initial,
+    migration_0002_platform_captures,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

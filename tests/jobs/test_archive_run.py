@@ -16,6 +16,8 @@ from archiver.archive import Archive
 from archiver.errors import StoreError
 
 from ..conftest import SEED, make_config
+from ..platforms.player import Player
+from ..platforms.test_twitter import tweet
 
 OpenArchive = Callable[..., Archive]
 PIC_IDS = ["7EmFb3IgXi", "SRVSAsF0Uf", "S7ktkkF8rb"]
@@ -54,32 +56,6 @@ def test_seed_offline_records_three_posts_and_their_dns_failures(open_archive: O
     assert credit == {"platform": "youtube", "account": "Suchomimus", "kind": "screenshot"}
 
 
-def test_seed_tweets_are_captured_through_a_local_x(
-    open_archive: OpenArchive, httpserver: HTTPServer
-) -> None:
-    for number, pic in enumerate(PIC_IDS):
-        status = f"https://twitter.com/someone/status/16606660604617646{number:02d}/photo/1"
-        httpserver.expect_request(f"/pic/{pic}").respond_with_data(
-            "", status=301, headers={"Location": status}
-        )
-        httpserver.expect_request(
-            f"/tw/someone/status/16606660604617646{number:02d}/photo/1"
-        ).respond_with_data(f"<html><title>tweet {number}</title></html>", content_type="text/html")
-    config = make_config(
-        {"pic.twitter.com": httpserver.url_for("/pic"), "twitter.com": httpserver.url_for("/tw")}
-    )
-    archive = open_archive(config)
-    summary = archive.archive([str(SEED)])
-    assert summary.captures == {"ok": 3}
-    exchange = archive.store.rows("SELECT * FROM http_exchanges ORDER BY id LIMIT 1")[0]
-    assert exchange["url"] == "https://pic.twitter.com/7EmFb3IgXi"
-    assert exchange["final_url"] == "https://twitter.com/someone/status/1660666060461764600/photo/1"
-    assert json.loads(exchange["redirects"])[0]["status"] == 301
-    assert exchange["status"] == 200 and exchange["operator"] == "tester"
-    body = archive.blobs.get(exchange["body_sha256"])
-    assert body == b"<html><title>tweet 0</title></html>"
-
-
 def test_rerun_adds_captures_without_duplicating_articles_posts_or_media(
     open_archive: OpenArchive, tmp_path: Path
 ) -> None:
@@ -115,35 +91,24 @@ def test_image_file_is_stored_as_measured_hashed_media(
 
 
 def test_article_url_with_embed_media_and_credited_image(
-    open_archive: OpenArchive, httpserver: HTTPServer
+    open_archive: OpenArchive, player: Player
 ) -> None:
-    photo = png((0, 0, 250))
     article = f"""<html><head><title>Border clash</title></head><body>
       <figure><img src="/img/shot.png">
         <figcaption>Source: Telegram/rybar/Screenshot</figcaption></figure>
-      <blockquote class="twitter-tweet"><p>Look <img src="{httpserver.url_for("/")}x"></p>
-      &mdash; A (@a)
-      <a href="https://twitter.com/a/status/111">May 22, 2023</a></blockquote>
+      <blockquote class="twitter-tweet"><p>Look <img src="{player.server.url_for("/")}x"></p>
+      &mdash; A (@a) <a href="https://twitter.com/a/status/111">May 22, 2023</a></blockquote>
       <iframe src="https://t.me/rybar/5000?embed=1"></iframe></body></html>"""
-    httpserver.expect_request("/news/1").respond_with_data(
-        article, content_type="text/html; charset=utf-8"
-    )
-    httpserver.expect_request("/news/img/shot.png").respond_with_data(
-        photo, content_type="image/png"
-    )
-    httpserver.expect_request("/tw/a/status/111").respond_with_data(
-        "<html>tweet</html>", content_type="text/html"
-    )
-    httpserver.expect_request("/tg/rybar/5000").respond_with_data("gone", status=404)
-    config = make_config({
-        "news.test": httpserver.url_for("/news"),
-        "twitter.com": httpserver.url_for("/tw"),
-        "t.me": httpserver.url_for("/tg"),
-    })  # fmt: skip
-    archive = open_archive(config)
+    player.serve("news.test", "/1", article)
+    player.serve("news.test", "/img/shot.png", png((0, 0, 250)), content_type="image/png")
+    player.serve("cdn.syndication.twimg.com", "/tweet-result", tweet("111", "a", "Look"))
+    player.serve("t.me", "/rybar/5000", "gone", status=404)
+    player.serve("t.me", "/s/rybar/5000", "gone", status=404)
+    archive = open_archive(player.config())
     summary = archive.archive(["http://news.test/1"])
     assert summary.articles == 1 and summary.posts == 2
-    assert summary.captures == {"ok": 1, "failed": 1} and summary.failures == {"http_status": 1}
+    assert summary.captures == {"ok": 1, "unavailable": 1}
+    assert summary.failures == {"not_found": 1}
     [row] = archive.store.rows("SELECT source, kind, title FROM articles")
     assert row == {"source": "http://news.test/1", "kind": "url", "title": "Border clash"}
     [occurrence] = archive.store.rows("SELECT * FROM media_occurrences")

@@ -1,0 +1,200 @@
+"""The contract every platform adapter keeps, and the context it fetches through.
+
+An adapter is an ordered chain of independent capture methods (X: syndication, oEmbed, the
+embed page). Each method returns a `PlatformCapture`; the first `ok` wins. Otherwise the
+most telling outcome stands: what the platform itself said (deleted, protected, withheld)
+over "not found", over an unreadable answer, over no answer at all. Methods named in
+`[platforms.<name>] disabled_methods` are skipped.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..config import Config
+from ..errors import FailureReason, ParseError
+from ..fetch.client import ExchangeFailed, Fetcher
+from ..models import Attempt, CaptureStatus, Embed, Exchange, Platform, PlatformCapture
+
+Recorder = Callable[[Exchange], int]  # stores an exchange and its body; returns its row id
+
+_STATUS_FOR_REASON = {
+    FailureReason.DELETED: CaptureStatus.DELETED,
+    FailureReason.PROTECTED: CaptureStatus.PROTECTED,
+    FailureReason.WITHHELD: CaptureStatus.WITHHELD,
+    FailureReason.AGE_GATED: CaptureStatus.WITHHELD,
+    FailureReason.GEO_BLOCKED: CaptureStatus.WITHHELD,
+    FailureReason.NOT_FOUND: CaptureStatus.UNAVAILABLE,
+    FailureReason.SUSPENDED: CaptureStatus.UNAVAILABLE,
+    FailureReason.PARSE_ERROR: CaptureStatus.ERROR,
+}
+_RANK = [
+    CaptureStatus.SKIPPED,
+    CaptureStatus.FAILED,
+    CaptureStatus.ERROR,
+    CaptureStatus.UNAVAILABLE,
+    CaptureStatus.WITHHELD,
+    CaptureStatus.PROTECTED,
+    CaptureStatus.DELETED,
+]
+
+
+def status_for(reason: FailureReason | str) -> CaptureStatus:
+    """The capture status a reason code implies; network and wall reasons mean `failed`."""
+    return _STATUS_FOR_REASON.get(FailureReason(reason), CaptureStatus.FAILED)
+
+
+def outcome(method: str, reason: FailureReason | str, error: str | None = None) -> PlatformCapture:
+    """A capture that did not give the post, with the status its reason implies."""
+    return PlatformCapture(status_for(reason), method, reason=str(reason), error=error)
+
+
+@dataclass
+class Response:
+    """An exchange as an adapter sees it, with the row id it was stored under."""
+
+    exchange: Exchange
+    id: int
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
+
+    @property
+    def text(self) -> str:
+        return self.exchange.body.decode(self.exchange.charset or "utf-8", errors="replace")
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.exchange.body)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ParseError(f"{self.exchange.url}: not JSON ({exc})", self.exchange.url) from exc
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.exchange.headers if k.lower() == name.lower()), None)
+
+
+class Pacer:
+    """Keeps a minimum interval between two answered requests to one platform."""
+
+    def __init__(
+        self,
+        interval: Callable[[str], float],
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self.last: dict[str, float] = {}
+
+    def wait(self, platform: str) -> None:
+        if platform in self.last:
+            remaining = self.last[platform] + self.interval(platform) - self.clock()
+            if remaining > 0:
+                self.sleep(remaining)
+
+    def answered(self, platform: str) -> None:
+        self.last[platform] = self.clock()
+
+
+@dataclass
+class CaptureContext:
+    """What one post's capture fetches through: paced, retried, every exchange recorded."""
+
+    platform: Platform
+    fetcher: Fetcher
+    record: Recorder
+    config: Config
+    pacer: Pacer
+    sleep: Callable[[float], None] = time.sleep
+    exchanges: list[int] = field(default_factory=list)
+
+    def get(self, url: str) -> Response:
+        """GET a URL; timeouts, 429 and 5xx are retried with backoff, honouring Retry-After."""
+        network = self.config.network
+        for attempt in range(network.retries + 1):
+            self.pacer.wait(self.platform)
+            try:
+                exchange = self.fetcher.fetch(url)
+            except ExchangeFailed as failure:
+                exchange = failure.exchange
+            response = Response(exchange, self.record(exchange))
+            self.exchanges.append(response.id)
+            if exchange.status is not None:
+                self.pacer.answered(self.platform)
+            wait = self._retry_wait(response, attempt)
+            if wait is None or attempt == network.retries:
+                return response
+            self.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns")
+
+    def _retry_wait(self, response: Response, attempt: int) -> float | None:
+        """Seconds to wait before trying again, or None when this answer is final."""
+        network = self.config.network
+        exchange = response.exchange
+        retryable = exchange.error_reason == FailureReason.TIMEOUT or (
+            exchange.status is not None and (exchange.status == 429 or exchange.status >= 500)
+        )
+        if not retryable:
+            return None
+        asked = _retry_after(response.header("Retry-After"))
+        if asked is not None:
+            return asked if asked <= network.max_retry_wait else None
+        return network.backoff * (2**attempt) * (1 + random.random() / 2)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Adapter:
+    """Turns an embed (or any URL form of a post) into a capture, one method after another."""
+
+    platform: ClassVar[Platform]
+    methods: ClassVar[tuple[str, ...]]
+
+    def capture(
+        self, target: Embed, context: CaptureContext, disabled: Collection[str] = ()
+    ) -> PlatformCapture:
+        enabled = [name for name in self.methods if name not in disabled]
+        if not enabled:
+            result = outcome("none", FailureReason.METHODS_DISABLED, "every method is disabled")
+        else:
+            result = self.run_chain(target, context, enabled)
+        result.exchanges = list(context.exchanges)
+        return result
+
+    def run_chain(
+        self, target: Embed, context: CaptureContext, names: list[str]
+    ) -> PlatformCapture:
+        tried: list[PlatformCapture] = []
+        for name in names:
+            try:
+                result = getattr(self, name.replace("-", "_"))(target, context)
+            except ParseError as exc:
+                result = outcome(name, FailureReason.PARSE_ERROR, str(exc))
+            if result.status is CaptureStatus.OK:
+                break
+            tried.append(result)
+        else:
+            result = max(tried, key=lambda r: (_RANK.index(r.status), -tried.index(r)))
+        result.attempts = [
+            Attempt(r.method, r.status, r.reason, r.error) for r in tried if r is not result
+        ]
+        return result
