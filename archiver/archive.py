@@ -16,6 +16,7 @@ from .fetch.guard import Resolver
 from .jobs.runs import ArchiveJob, ProgressCallback
 from .jobs.sources import is_url, read_file
 from .models import Extraction, RunSummary
+from .platforms import check_settings
 from .store.blobs import LocalBlobStore
 from .store.db import Store
 
@@ -42,6 +43,7 @@ class Archive:
     ) -> Archive:
         """Open (creating on first use) the database and the blob folder beside it."""
         config = config or Config()
+        check_settings(config)
         db_path = Path(db_path)
         blob_root = Path(config.paths.blobs) if config.paths.blobs else default_blob_root(db_path)
         store = Store(db_path)

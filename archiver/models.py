@@ -359,14 +359,18 @@ class RunSummary:
         """The run in plain words, for people reading a terminal or a cron mail."""
         ok = self.captures.get(CaptureStatus.OK, 0)
         failed = self.captures.get(CaptureStatus.FAILED, 0)
-        skipped = self.captures.get(CaptureStatus.SKIPPED, 0)
+        others = [
+            f"{count} {status}" + (" (no link to fetch)" if status == CaptureStatus.SKIPPED else "")
+            for status, count in self.captures.items()
+            if status not in (CaptureStatus.OK, CaptureStatus.FAILED)
+        ]
         lines = [
             f"Run {self.run_id}: {_n(self.articles, 'article')} read"
             + (f", {self.articles_failed} could not be read" if self.articles_failed else "")
             + f"; {_n(self.posts, 'embedded post')} found ({self.new_posts} new)"
             + f", {_n(self.credits, 'image credit')}.",
             f"Post captures: {ok} ok, {failed} failed"
-            + (f", {skipped} skipped (no URL to fetch)" if skipped else "")
+            + "".join(f", {other}" for other in others)
             + (f" — reasons: {_reasons(self.failures)}" if self.failures else "")
             + ".",
             f"Images: {self.media} stored ({self.new_media} new)"

@@ -127,3 +127,14 @@ def test_bad_inputs_are_reported_without_a_traceback(tmp_path: Path) -> None:
     assert "a.jpg: named as an image but is not one" in out
     assert "b.bin: binary file" in out
     assert "2 articles read, 2 could not be read" in out
+
+
+def test_unknown_disabled_method_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[platforms.twitter]\ndisabled_methods = ["syndicashun"]\n')
+    code, _, err = run("--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED))
+    assert code == 1
+    assert err.strip() == (
+        "Error: ConfigError: [platforms.twitter] disabled_methods: unknown syndicashun"
+        " (methods: syndication, oembed, embed_page)"
+    )

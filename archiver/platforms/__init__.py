@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..config import Config
+from ..errors import ConfigError
 from ..models import Platform
 from .base import Adapter, CaptureContext, Pacer, Recorder
 from .bluesky import BlueskyAdapter
@@ -31,4 +33,17 @@ ADAPTERS: dict[Platform, Adapter] = {
     )
 }
 
-__all__ = ["ADAPTERS", "Adapter", "CaptureContext", "Pacer", "Recorder"]
+
+def check_settings(config: Config) -> None:
+    """Refuse method names in `disabled_methods` that the platform's adapter does not have."""
+    for name, settings in config.platforms.by_platform.items():
+        known = ADAPTERS[Platform(name)].methods
+        unknown = [m for m in settings.disabled_methods if m not in known]
+        if unknown:
+            raise ConfigError(
+                f"[platforms.{name}] disabled_methods: unknown {', '.join(unknown)}"
+                f" (methods: {', '.join(known)})"
+            )
+
+
+__all__ = ["ADAPTERS", "Adapter", "CaptureContext", "Pacer", "Recorder", "check_settings"]

@@ -136,6 +136,8 @@ def tweet_capture(data: Any, method: str, response: Response) -> PlatformCapture
     """Read the tweet JSON that syndication and the embed page share."""
     if not isinstance(data, dict):
         raise ParseError("tweet answer is not an object", response.exchange.url)
+    if not data:  # what the endpoint answers for an id that never existed
+        return outcome(method, FailureReason.NOT_FOUND, "empty answer")
     if data.get("__typename") == "TweetTombstone":
         text = _tombstone_text(data)
         reason = next(
