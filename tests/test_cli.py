@@ -132,7 +132,9 @@ def test_bad_inputs_are_reported_without_a_traceback(tmp_path: Path) -> None:
 def test_unknown_disabled_method_is_a_config_error(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[platforms.twitter]\ndisabled_methods = ["syndicashun"]\n')
-    code, _, err = run("--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED))
+    code, _, err = run(
+        "--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED)
+    )
     assert code == 1
     assert err.strip() == (
         "Error: ConfigError: [platforms.twitter] disabled_methods: unknown syndicashun"

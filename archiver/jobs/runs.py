@@ -159,7 +159,7 @@ class ArchiveJob:
 
     def _archive_post(self, source: Source, state: _RunState) -> None:
         """A post's URL given directly: no article, just the post and its capture."""
-        ref = recognise_url(source.location)
+        ref = recognise_url(source.location, any_host=True)
         if ref is None:
             raise SourceError(f"{source.location}: not a post URL", source.location)
         embed = Embed(ref.platform, ref.post_id, ref.url, "source:url", ref.author_handle)

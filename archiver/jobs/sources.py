@@ -53,7 +53,9 @@ def expand(locations: Iterable[str]) -> list[Source]:
     sources: list[Source] = []
     for location in locations:
         if is_url(location):
-            kind = SourceKind.POST if recognise_url(location) else SourceKind.URL
+            # A URL given on its own is read as a post where its path says so, on any host
+            # (Mastodon runs on thousands); links inside articles get no such benefit.
+            kind = SourceKind.POST if recognise_url(location, any_host=True) else SourceKind.URL
             sources.append(Source(location, kind))
         elif os.path.isdir(location):
             sources.extend(Source(str(path), SourceKind.FILE) for path in _walk(Path(location)))

@@ -21,5 +21,6 @@ ENDPOINTS: dict[str, str] = {
     "instagram.oembed": "https://graph.facebook.com/v21.0/instagram_oembed",
     "facebook": "https://www.facebook.com",
     "facebook.oembed": "https://graph.facebook.com/v21.0/oembed_post",
+    "facebook.oembed_video": "https://graph.facebook.com/v21.0/oembed_video",
     "threads": "https://www.threads.net",
 }

@@ -38,13 +38,16 @@ class _MetaAdapter(Adapter):
     """The shared chain; each platform names its oEmbed endpoint and reads its embed page."""
 
     methods = ("oembed", "embed_page", "embed_markup")
-    oembed_endpoint: str | None = None
+
+    def oembed_endpoint(self, target: Embed) -> str | None:
+        return None
 
     def oembed(self, target: Embed, context: CaptureContext) -> PlatformCapture:
-        if self.oembed_endpoint is None:
+        endpoint = self.oembed_endpoint(target)
+        if endpoint is None:
             return outcome("oembed", FailureReason.AUTH_REQUIRED, "no public oEmbed endpoint")
         query = urlencode({"url": target.url or "", "omitscript": "true"})
-        response = context.get(f"{ENDPOINTS[self.oembed_endpoint]}?{query}")
+        response = context.get(f"{ENDPOINTS[endpoint]}?{query}")
         failure = http_failure("oembed", response, _OEMBED_STATUSES)
         if failure:
             return failure
@@ -79,7 +82,9 @@ class _MetaAdapter(Adapter):
 
 class InstagramAdapter(_MetaAdapter):
     platform = Platform.INSTAGRAM
-    oembed_endpoint = "instagram.oembed"
+
+    def oembed_endpoint(self, target: Embed) -> str | None:
+        return "instagram.oembed"
 
     def embed_page_url(self, target: Embed) -> str:
         kind = "reel" if "/reel/" in (target.url or "") else "p"
@@ -105,7 +110,10 @@ class InstagramAdapter(_MetaAdapter):
 
 class FacebookAdapter(_MetaAdapter):
     platform = Platform.FACEBOOK
-    oembed_endpoint = "facebook.oembed"
+
+    def oembed_endpoint(self, target: Embed) -> str | None:
+        video = any(part in (target.url or "") for part in ("/videos/", "/watch", "/reel/"))
+        return "facebook.oembed_video" if video else "facebook.oembed"
 
     def embed_page_url(self, target: Embed) -> str:
         return f"{ENDPOINTS['facebook']}/plugins/post.php?href={quote(target.url or '', safe='')}"

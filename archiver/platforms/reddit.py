@@ -75,10 +75,9 @@ def _media(post: dict[str, Any]) -> list[MediaItem]:
     order = [i.get("media_id") for i in (post.get("gallery_data") or {}).get("items", [])]
     for media_id in order or list(metadata):
         source = (metadata.get(media_id) or {}).get("s") or {}
-        if source.get("u"):
-            items.append(
-                MediaItem(html.unescape(source["u"]), "photo", source.get("x"), source.get("y"))
-            )
+        url, kind = (source.get("u"), "photo") if source.get("u") else (source.get("gif"), "gif")
+        if url:
+            items.append(MediaItem(html.unescape(url), kind, source.get("x"), source.get("y")))
     if not items:
         for image in (post.get("preview") or {}).get("images", [])[:1]:
             source = image.get("source") or {}

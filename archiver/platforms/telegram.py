@@ -11,6 +11,7 @@ Both pages share the message markup: author in .tgme_widget_message_owner_name, 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -48,7 +49,7 @@ class TelegramAdapter(Adapter):
             return outcome(method, why_empty(response), "empty page")
         post_id = (target.post_id or "").lower()
         for block in doc.find_class("tgme_widget_message"):
-            if (block.get("data-post") or "").lower() == post_id:
+            if (post_of(block) or "").lower() == post_id:
                 return read_message(block, method)
         error = doc.find_class("tgme_widget_message_error")
         message = collapse(error[0].text_content()) if error else None
@@ -57,12 +58,24 @@ class TelegramAdapter(Adapter):
         return outcome(method, why_empty(response), message or f"no message {target.post_id}")
 
 
+def post_of(block: HtmlElement) -> str | None:
+    """CHANNEL/ID of a message block: data-post on current pages, the date link on older ones."""
+    if block.get("data-post"):
+        return str(block.get("data-post"))
+    for link in block.find_class("tgme_widget_message_date"):
+        path = urlsplit(link.get("href") or "").path.strip("/")
+        if path.count("/") == 1:
+            return path
+    return None
+
+
 def read_message(block: HtmlElement, method: str) -> PlatformCapture:
-    channel, _, message_id = (block.get("data-post") or "").partition("/")
+    channel, _, message_id = (post_of(block) or "").partition("/")
     owner = _first(block, "tgme_widget_message_owner_name")
     text = _first(block, "tgme_widget_message_text")
     views = _first(block, "tgme_widget_message_views")
     time = block.find(".//time[@datetime]")
+    reply = _first(block, "tgme_widget_message_reply")
     return PlatformCapture(
         CaptureStatus.OK,
         method,
@@ -74,6 +87,7 @@ def read_message(block: HtmlElement, method: str) -> PlatformCapture:
         text=_text(text) if text is not None else None,
         media=_media(block),
         counts={"views": collapse(views.text_content())} if views is not None else {},
+        reply_to_url=reply.get("href") if reply is not None else None,
     )
 
 

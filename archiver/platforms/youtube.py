@@ -22,11 +22,22 @@ from ..models import CaptureStatus, Embed, MediaItem, Platform, PlatformCapture
 from .base import Adapter, CaptureContext, outcome
 from .common import http_failure, oembed_capture, page_meta
 from .endpoints import ENDPOINTS
-from .walls import why_empty
+from .walls import blocked, why_empty
 
 _PLAYABILITY = re.compile(
     r'"playabilityStatus":\s*(\{"status":\s*"[A-Z_]+"(?:,\s*"reason":\s*"(?:[^"\\]|\\.)*")?)'
 )
+_OEMBED_WORDS = {
+    b"Forbidden": FailureReason.PROTECTED,  # a private video
+    b"Unauthorized": FailureReason.AUTH_REQUIRED,  # embedding disabled: the page may still show it
+    b"Not Found": FailureReason.NOT_FOUND,
+    b"Bad Request": FailureReason.NOT_FOUND,
+}
+_OEMBED_STATUSES = {
+    401: FailureReason.AUTH_REQUIRED,
+    403: FailureReason.PROTECTED,
+    404: FailureReason.NOT_FOUND,
+}
 _STATUS_REASONS = (
     ("removed by the uploader", FailureReason.DELETED),
     ("has been removed", FailureReason.DELETED),
@@ -51,10 +62,13 @@ class YouTubeAdapter(Adapter):
 
     def oembed(self, target: Embed, context: CaptureContext) -> PlatformCapture:
         url = watch_url(target.post_id or "")
-        response = context.get(
-            f"{ENDPOINTS['youtube.oembed']}?{urlencode({'url': url, 'format': 'json'})}"
-        )
-        failure = http_failure("oembed", response)
+        query = urlencode({"url": url, "format": "json"})
+        response = context.get(f"{ENDPOINTS['youtube.oembed']}?{query}")
+        # YouTube answers errors with a bare word, once even under a 200 status
+        word = _OEMBED_WORDS.get(response.exchange.body.strip())
+        if word is not None and blocked(response) is None:
+            return outcome("oembed", word, response.exchange.body.decode())
+        failure = http_failure("oembed", response, _OEMBED_STATUSES)
         if failure:
             return failure
         data = response.json()
