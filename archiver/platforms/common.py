@@ -8,6 +8,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from ..errors import FailureReason, ParseError
+from ..extract import extract_document
 from ..models import CaptureStatus, Embed, MediaItem, PlatformCapture
 from .base import Response, outcome
 from .walls import blocked
@@ -44,17 +45,27 @@ def oembed_capture(
     if isinstance(data.get("thumbnail_url"), str):
         size = (_int(data.get("thumbnail_width")), _int(data.get("thumbnail_height")))
         media.append(MediaItem(data["thumbnail_url"], "photo", *size))
+    # The html is the platform's own embed markup (Facebook's and Instagram's blockquotes
+    # carry the text, author and date that their JSON leaves out).
+    markup = _markup(data.get("html"))
     return PlatformCapture(
         CaptureStatus.OK,
         method,
         canonical_url=url,
         post_id=post_id,
-        author_handle=handle,
-        author_name=data.get("author_name"),
-        published=data.get("upload_date"),
-        text=data.get("title") or None,
+        author_handle=handle or (markup.author_handle if markup else None),
+        author_name=data.get("author_name") or (markup.author_name if markup else None),
+        published=data.get("upload_date") or (markup.published if markup else None),
+        text=data.get("title") or (markup.text if markup else None),
         media=media,
     )
+
+
+def _markup(html: object) -> Embed | None:
+    if not isinstance(html, str):
+        return None
+    embeds = extract_document(html.encode(), "oembed", content_type="text/html").embeds
+    return embeds[0] if embeds else None
 
 
 def page_meta(doc: HtmlElement) -> dict[str, str]:
