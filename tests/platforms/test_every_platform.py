@@ -13,19 +13,25 @@ from .player import Player, photo_bytes
 ARTICLE = """<html><head><title>Everything at once</title></head><body>
 <blockquote class="twitter-tweet"><p>View flattening</p>&mdash; sammy (@SamuelSusla)
   <a href="https://twitter.com/SamuelSusla/status/1641086480675225601">March 29, 2023</a></blockquote>
-<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-post="K1inUSA/3"></script>
+<script async src="https://telegram.org/js/telegram-widget.js?22"
+  data-telegram-post="K1inUSA/3"></script>
 <iframe src="https://www.youtube.com/embed/pO5L6vXtxsI"></iframe>
-<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@shmemmmy/video/7005293332821822726"
+<blockquote class="tiktok-embed"
+  cite="https://www.tiktok.com/@shmemmmy/video/7005293332821822726"
   data-video-id="7005293332821822726"><section></section></blockquote>
 <iframe src="https://player.vimeo.com/video/31158841"></iframe>
-<blockquote class="reddit-embed-bq"><a href="https://www.reddit.com/r/test/comments/huw6vs/test_title/">Test Title</a></blockquote>
+<blockquote class="reddit-embed-bq">
+  <a href="https://www.reddit.com/r/test/comments/huw6vs/test_title/">Test Title</a></blockquote>
 <blockquote class="bluesky-embed"
-  data-bluesky-uri="at://did:plc:sb54dpdfefflykmf5bcfvr7t/app.bsky.feed.post/3lcxcpgt6j42l"><p>Less than 3km</p></blockquote>
-<iframe src="https://mastodon.social/@mastodonpy_test_2/117020586180926938/embed" class="mastodon-embed"></iframe>
+  data-bluesky-uri="at://did:plc:sb54dpdfefflykmf5bcfvr7t/app.bsky.feed.post/3lcxcpgt6j42l">
+  <p>Less than 3km</p></blockquote>
+<iframe class="mastodon-embed"
+  src="https://mastodon.social/@mastodonpy_test_2/117020586180926938/embed"></iframe>
 <blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/B9bOM-6Ax_d/">
   <p>Caption as the article showed it</p><p>A post shared by Ruby (@ruby_eloquent)</p></blockquote>
 <div class="fb-post" data-href="https://www.facebook.com/rubyonrailstogo/posts/3610333842332884"></div>
-<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.net/@zuck/post/C8abcDEF123"></blockquote>
+<blockquote class="text-post-media"
+  data-text-post-permalink="https://www.threads.net/@zuck/post/C8abcDEF123"></blockquote>
 </body></html>"""
 
 
@@ -108,8 +114,8 @@ def test_an_article_with_every_platform_gets_a_capture_for_each(
     # raw answers are kept: every capture links the exchanges behind it, bodies in the blob store
     for capture in archive.store.rows("SELECT id FROM post_captures"):
         exchanges = archive.store.rows(
-            "SELECT x.body_sha256 FROM capture_exchanges c JOIN http_exchanges x ON x.id = c.exchange"
-            " WHERE c.capture = ?", [capture["id"]],
+            "SELECT x.body_sha256 FROM capture_exchanges c"
+            " JOIN http_exchanges x ON x.id = c.exchange WHERE c.capture = ?", [capture["id"]],
         )  # fmt: skip
         assert exchanges and all(
             archive.blobs.exists(x["body_sha256"]) for x in exchanges if x["body_sha256"]
