@@ -12,7 +12,8 @@ from .player import Player, photo_bytes
 
 ARTICLE = """<html><head><title>Everything at once</title></head><body>
 <blockquote class="twitter-tweet"><p>View flattening</p>&mdash; sammy (@SamuelSusla)
-  <a href="https://twitter.com/SamuelSusla/status/1641086480675225601">March 29, 2023</a></blockquote>
+  <a href="https://twitter.com/SamuelSusla/status/1641086480675225601">March 29, 2023</a>
+</blockquote>
 <script async src="https://telegram.org/js/telegram-widget.js?22"
   data-telegram-post="K1inUSA/3"></script>
 <iframe src="https://www.youtube.com/embed/pO5L6vXtxsI"></iframe>
