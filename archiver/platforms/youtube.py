@@ -44,7 +44,7 @@ _STATUS_REASONS = (
     ("account associated with this video has been terminated", FailureReason.SUSPENDED),
     ("private", FailureReason.PROTECTED),
     ("confirm your age", FailureReason.AGE_GATED),
-    ("not available in your country", FailureReason.GEO_BLOCKED),
+    ("in your country", FailureReason.GEO_BLOCKED),
     ("copyright", FailureReason.WITHHELD),
 )
 
