@@ -79,7 +79,7 @@ def test_consent_redirect_is_a_login_wall_not_a_capture(
         ("<html><head><script src=app.js></script></head><body><noscript>Please enable"
          " JavaScript</noscript><div id=root></div></body></html>", "js_shell"),
         ("<html><body><h1>Log in to continue</h1><form></form></body></html>", "login_wall"),
-        ("<html><body>" + "<p>Some unrelated page text.</p>" * 40 + "</body></html>", "parse_error"),
+        ("<html><body>" + "<p>Unrelated page text.</p>" * 40 + "</body></html>", "parse_error"),
     ],
 )  # fmt: skip
 def test_a_page_with_no_post_is_classified_never_ok(
