@@ -115,10 +115,12 @@ class CaptureContext:
     pacer: Pacer
     sleep: Callable[[float], None] = time.sleep
     exchanges: list[int] = field(default_factory=list)
+    last_url: str = ""  # the URL of the latest request, for error messages
 
     def get(self, url: str) -> Response:
         """GET a URL; timeouts, 429 and 5xx are retried with backoff, honouring Retry-After."""
         network = self.config.network
+        self.last_url = url
         for attempt in range(network.retries + 1):
             self.pacer.wait(self.platform)
             try:

@@ -36,35 +36,39 @@ class BlueskyAdapter(Adapter):
     def appview(self, target: Embed, context: CaptureContext) -> PlatformCapture:
         authority, _, rkey = (target.post_id or "").partition("/")
         if not authority.startswith("did:"):
-            query = urlencode({"handle": authority})
-            response = context.get(
-                f"{ENDPOINTS['bluesky.appview']}/com.atproto.identity.resolveHandle?{query}"
-            )
-            failure = http_failure("appview", response, {400: FailureReason.NOT_FOUND})
-            if failure:
-                return failure
-            answer = response.json()
-            did = answer.get("did") if isinstance(answer, dict) else None
-            if not isinstance(did, str):
-                raise ParseError("resolveHandle answered no did", response.exchange.url)
-            authority = did
-        query = urlencode(
-            {"uri": f"at://{authority}/app.bsky.feed.post/{rkey}", "depth": 0, "parentHeight": 0}
+            answer = _xrpc(context, "com.atproto.identity.resolveHandle", {"handle": authority})
+            if isinstance(answer, PlatformCapture):
+                return answer
+            if not isinstance(answer.get("did"), str):
+                raise ParseError("resolveHandle answered no did", context.last_url)
+            authority = answer["did"]
+        uri = f"at://{authority}/app.bsky.feed.post/{rkey}"
+        answer = _xrpc(
+            context, "app.bsky.feed.getPostThread", {"uri": uri, "depth": 0, "parentHeight": 0}
         )
-        response = context.get(
-            f"{ENDPOINTS['bluesky.appview']}/app.bsky.feed.getPostThread?{query}"
-        )
-        failure = http_failure("appview", response, {400: FailureReason.NOT_FOUND})
-        if failure:
-            return failure
-        answer = response.json()
-        thread = answer.get("thread") if isinstance(answer, dict) else None
+        if isinstance(answer, PlatformCapture):
+            return answer
+        thread = answer.get("thread")
         if not isinstance(thread, dict):
-            raise ParseError("getPostThread answered no thread", response.exchange.url)
+            raise ParseError("getPostThread answered no thread", context.last_url)
         state = _THREAD_STATES.get(str(thread.get("$type")))
         if state:
             return outcome("appview", state, str(thread.get("$type")))
-        return _post(thread.get("post"), target, response.exchange.url)
+        return _post(thread.get("post"), target, context.last_url)
+
+
+def _xrpc(
+    context: CaptureContext, method: str, params: dict[str, Any]
+) -> dict[str, Any] | PlatformCapture:
+    """An XRPC query's answer object, or the capture outcome when there is none."""
+    response = context.get(f"{ENDPOINTS['bluesky.appview']}/{method}?{urlencode(params)}")
+    failure = http_failure("appview", response, {400: FailureReason.NOT_FOUND})
+    if failure:
+        return failure
+    answer = response.json()
+    if not isinstance(answer, dict):
+        raise ParseError(f"{method} answered no object", response.exchange.url)
+    return answer
 
 
 def _post(post: Any, target: Embed, url: str) -> PlatformCapture:

@@ -109,6 +109,13 @@ class Recogniser:
         parsed = Url.parse(link) if link else None
         return self.from_url(parsed) if parsed and self.accepts_host(parsed.host) else None
 
+    def embed_from_links(self, element: HtmlElement, attribute: str, found_by: str) -> Embed | None:
+        """The embed named by an attribute holding its permalink, or else by a link inside."""
+        ref = self.first_ref([element.get(attribute), *element.xpath(".//a/@href")])
+        if ref is None:
+            return None
+        return Embed(self.platform, ref.post_id, ref.url, found_by, author_handle=ref.author_handle)
+
     def first_ref(self, links: Iterable[str | None]) -> PostRef | None:
         """The first of these links that names one of this platform's posts."""
         return next((ref for ref in map(self.ref_for, links) if ref), None)

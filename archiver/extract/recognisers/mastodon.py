@@ -39,13 +39,4 @@ class MastodonRecogniser(Recogniser):
         return self.ref(f"{url.host}/{user}/{status_id}", post_url, user[1:])
 
     def from_element(self, element: HtmlElement) -> Embed | None:
-        ref = self.first_ref([element.get("data-embed-url"), *element.xpath(".//a/@href")])
-        if ref is None:
-            return None
-        return Embed(
-            self.platform,
-            ref.post_id,
-            ref.url,
-            "html:mastodon-embed",
-            author_handle=ref.author_handle,
-        )
+        return self.embed_from_links(element, "data-embed-url", "html:mastodon-embed")

@@ -26,14 +26,4 @@ class ThreadsRecogniser(Recogniser):
         return None
 
     def from_element(self, element: HtmlElement) -> Embed | None:
-        links = [element.get("data-text-post-permalink"), *element.xpath(".//a/@href")]
-        ref = self.first_ref(links)
-        if ref is None:
-            return None
-        return Embed(
-            self.platform,
-            ref.post_id,
-            ref.url,
-            "html:threads-embed",
-            author_handle=ref.author_handle,
-        )
+        return self.embed_from_links(element, "data-text-post-permalink", "html:threads-embed")
