@@ -15,6 +15,8 @@ from .fetch.client import Fetcher
 from .fetch.guard import Resolver
 from .jobs.runs import ArchiveJob, ProgressCallback
 from .jobs.sources import is_url, read_file
+from .media.lookup import ReuseAnswer, find_reuse
+from .media.rehash import RehashSummary, rehash
 from .models import Extraction, RunSummary
 from .platforms import check_settings
 from .store.blobs import LocalBlobStore
@@ -68,6 +70,15 @@ class Archive:
     def extract(self, source: str) -> Extraction:
         """Embeds and credits in one article: a file, or a URL fetched through the guard."""
         return extract_source(source, self.config, self.fetcher)
+
+    def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
+        """Each image file against every image in the archive: same picture, where, first when."""
+        thresholds = self.config.reuse.thresholds()
+        return find_reuse(self.store, paths, thresholds, self.config.limits.max_media_bytes)
+
+    def rehash(self) -> RehashSummary:
+        """Recompute the hashes of images fingerprinted by an older pipeline version."""
+        return rehash(self.store, self.blobs)
 
     def archive(
         self, sources: list[str] | None = None, progress: ProgressCallback | None = None

@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ from .config import Config
 from .errors import ArchiverError
 from .fetch.client import Fetcher
 from .jobs.sources import read_list_file
+from .media.lookup import ReuseAnswer
 from .models import Extraction, RunSummary
 
 EXIT_FAILED = 1
@@ -159,4 +161,73 @@ def _describe_extraction(extraction: Extraction) -> str:
         where = f"{credit.platform}/{credit.account}" if credit.platform else "-"
         lines.append(f"  credit    {credit.text!r}  {where}  {credit.kind}")
     lines += [f"  warning: {warning}" for warning in extraction.warnings]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@json_option
+@click.pass_context
+def reuse(ctx: click.Context, images: tuple[str, ...], as_json: bool) -> None:
+    """Find where the archive has seen these pictures before, even re-encoded or cropped.
+
+    Each IMAGE is compared with every stored image: exact bytes (sha256), then PDQ hashes of
+    the whole picture, its mirror image, its central part and the photo inside a screenshot
+    or captioned image. Matches are listed best first, with every post, article or file each
+    was seen in. Exit 1 when an image could not be read.
+
+    \b
+    Example:
+        archiver reuse suspicious.jpg --json
+    """
+    with open_archive(ctx) as opened:
+        answers = opened.reuse(list(images))
+    if as_json:
+        click.echo(json.dumps([a.to_dict() for a in answers], indent=2, ensure_ascii=False))
+    else:
+        click.echo(_describe_reuse(answers))
+    if any(answer.error for answer in answers):
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@json_option
+@click.pass_context
+def rehash(ctx: click.Context, as_json: bool) -> None:
+    """Recompute the hashes of images fingerprinted by an older version of the pipeline.
+
+    Hashes of different pipeline versions are never compared, so after an upgrade older
+    images are invisible to `reuse` until rehashed. Exit 1 when an image could not be read.
+
+    \b
+    Example:
+        archiver rehash --json
+    """
+    with open_archive(ctx) as opened:
+        summary = opened.rehash()
+    if as_json:
+        click.echo(json.dumps(asdict(summary), indent=2))
+    else:
+        click.echo(f"Rehashed {summary.rehashed} images to hash version {summary.hash_version}.")
+        for failure in summary.failed:
+            click.echo(f"  could not rehash {failure['sha256']}: {failure['error']}")
+    if summary.failed:
+        sys.exit(EXIT_FAILED)
+
+
+def _describe_reuse(answers: list[ReuseAnswer]) -> str:
+    lines = []
+    for answer in answers:
+        if answer.error:
+            lines.append(f"{answer.path}: {answer.error}")
+            continue
+        lines.append(f"{answer.path} ({(answer.sha256 or '')[:12]}): {len(answer.matches)} matches")
+        for match, places in answer.matches:
+            how = "exact bytes" if match.exact else f"{match.method} distance {match.distance}"
+            lines.append(f"  {match.sha256[:12]}  {how}")
+            for place in places:
+                where = (
+                    place.get("post_url") or place.get("article_url") or place.get("source_path")
+                )
+                lines.append(f"    {place['first_seen']}  {place['platform'] or '-':<9} {where}")
     return "\n".join(lines)

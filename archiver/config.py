@@ -38,7 +38,7 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,6 +92,20 @@ class PlatformsConfig:
 
 
 @dataclass
+class ReuseConfig:
+    """Hamming radii (of 256 PDQ bits) within which two images count as the same picture."""
+
+    pdq: int = 31
+    pdq_mirror: int = 31
+    pdq_box: int = 31
+    pdq_center: int = 31
+    pdq_frame: int = 31
+
+    def thresholds(self) -> dict[str, int]:
+        return {name.replace("_", "-"): value for name, value in asdict(self).items()}
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -103,6 +117,7 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     platforms: PlatformsConfig = field(default_factory=PlatformsConfig)
+    reuse: ReuseConfig = field(default_factory=ReuseConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -125,7 +140,12 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<config>") -> Config:
-        sections = {"network": NetworkConfig, "limits": LimitsConfig, "paths": PathsConfig}
+        sections = {
+            "network": NetworkConfig,
+            "limits": LimitsConfig,
+            "paths": PathsConfig,
+            "reuse": ReuseConfig,
+        }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
             if key == "operator":

@@ -211,6 +211,36 @@ class ImageInfo:
     mime: str
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """Every hash of one image (see media/fingerprint.py for what each is and why)."""
+
+    info: ImageInfo
+    phash: str
+    dhash: str
+    whash: str
+    pdq: str
+    pdq_quality: int
+    pdq_mirror: str
+    center_pdq: str
+    hash_version: int
+    box: tuple[int, int, int, int] | None = None  # left, top, right, bottom, original pixels
+    box_pdq: str | None = None
+    frame_pdqs: list[str] = field(default_factory=list)
+    low_information: bool = False
+
+
+@dataclass(frozen=True)
+class ReuseLink:
+    """A new image found to be an earlier one again."""
+
+    media: str
+    earlier: str
+    method: str
+    distance: int
+    run: int
+
+
 @dataclass
 class ArticleCapture:
     """One reading of an article, and what extraction found in it."""
@@ -342,6 +372,7 @@ class RunSummary:
     media: int = 0
     new_media: int = 0
     media_failures: dict[str, int] = field(default_factory=dict)
+    reuse_links: int = 0
     items_failed: list[dict[str, str]] = field(default_factory=list)
 
     def count_capture(self, status: CaptureStatus, reason: str | None) -> None:
@@ -373,7 +404,9 @@ class RunSummary:
             + "".join(f", {other}" for other in others)
             + (f" — reasons: {_reasons(self.failures)}" if self.failures else "")
             + ".",
-            f"Images: {self.media} stored ({self.new_media} new)"
+            f"Images: {self.media} stored ({self.new_media} new"
+            + (f", {self.reuse_links} seen before" if self.reuse_links else "")
+            + ")"
             + (f", {sum(self.media_failures.values())} failed ({_reasons(self.media_failures)})"
                if self.media_failures else "")
             + ".",

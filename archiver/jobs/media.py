@@ -13,8 +13,9 @@ from dataclasses import replace
 from ..config import Config
 from ..errors import FailureReason, MediaError
 from ..fetch.client import ExchangeFailed, Fetcher
-from ..media.fingerprint import fingerprint, looks_like_image
-from ..models import Exchange, MediaItem, MediaOccurrence, RunSummary
+from ..media.fingerprint import HASH_VERSION, fingerprint, looks_like_image
+from ..media.reuse import ReuseIndex
+from ..models import Exchange, Fingerprint, MediaItem, MediaOccurrence, ReuseLink, RunSummary
 from ..store.blobs import BlobStore
 from ..store.db import Store
 
@@ -38,6 +39,8 @@ class MediaCollector:
         self.record = record
         self.summary = summary
         self.seen: dict[str, str | None] = {}  # URL -> sha256 (None: it failed this run)
+        self.thresholds = config.reuse.thresholds()
+        self._index: ReuseIndex | None = None  # every earlier image, loaded when first needed
 
     def collect(self, item: MediaItem, occurrence: MediaOccurrence) -> None:
         """Download a post's media item; its sha256 or the reason it was not kept goes on it."""
@@ -57,11 +60,26 @@ class MediaCollector:
         image = fingerprint(data, source)
         self.blobs.put(data)
         with self.store.atomic():
-            created = self.store.upsert_media(image.info, image.phash, image.dhash)
+            created = self.store.upsert_media(image)
             self.store.add_media_occurrence(replace(occurrence, media=image.info.sha256))
+            if created:
+                self._link_reuse(image)
         self.summary.media += 1
         self.summary.new_media += created
         return image.info.sha256
+
+    def _link_reuse(self, image: Fingerprint) -> None:
+        """Check a new image against every earlier one; store each match as a reuse link."""
+        if self._index is None:
+            self._index = ReuseIndex.build(self.store.fingerprints(HASH_VERSION))
+        for match in self._index.query(image, self.thresholds):
+            if match.sha256 == image.info.sha256:
+                continue  # the index was loaded after this image was stored
+            link = ReuseLink(
+                image.info.sha256, match.sha256, match.method, match.distance, self.summary.run_id
+            )
+            self.summary.reuse_links += self.store.add_reuse_link(link)
+        self._index.add(image.info.sha256, image)
 
     def _fetch(
         self, url: str, occurrence: MediaOccurrence, video_ok: bool

@@ -1,8 +1,19 @@
 """What an image is: decoded once to check it, measure it and hash it.
 
-sha256 names the exact bytes; the perceptual hashes (imagehash's pHash and dHash, 64 bits,
-hex) let a re-encoded or resized copy be found later. Decoding uses JPEG draft mode so a
-large photo is hashed from a reduced decode, and Pillow's decompression-bomb limit stands.
+sha256 names the exact bytes. The perceptual hashes find the same picture after it was
+re-encoded, resized, recoloured, mirrored, captioned or screenshotted:
+
+    phash, dhash, whash   imagehash's 64-bit hashes, hex
+    pdq                   Meta's PDQ, 256 bits, hex, with its quality score (0-100)
+    pdq_mirror            PDQ of the horizontally flipped image
+    box, box_pdq          the content box (the photo inside a screenshot or captioned image)
+                          and its PDQ, when there is one
+    center_pdq            PDQ of the central 90%, which a slightly cropped copy shares
+    frame_pdqs            PDQ of a few later frames of an animated image
+
+The image is decoded once, at reduced size where the format allows (JPEG draft mode), EXIF
+orientation applied, and every hash is taken from that one reduced RGB picture. HASH_VERSION
+names this pipeline: hashes of different versions are never compared.
 """
 
 from __future__ import annotations
@@ -10,13 +21,21 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from dataclasses import dataclass
 
 import imagehash
-from PIL import Image, UnidentifiedImageError
+import numpy as np
+import pdqhash
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import MediaError
-from ..models import ImageInfo
+from ..models import Fingerprint, ImageInfo
+from .contentbox import content_box
+
+HASH_VERSION = 2
+WORK_SIZE = 256  # long side, in pixels, of the reduced picture every hash is taken from
+PDQ_QUALITY_FLOOR = 50  # PDQ's documented floor: below it the hash is not trustworthy
+_FLAT_STD = 6.0  # grey levels: below this spread the image is a flat colour
+_MAX_FRAMES = 4
 
 # Magic numbers of the formats Pillow decodes that the web uses for photos and screenshots.
 _SIGNATURES = (
@@ -28,7 +47,6 @@ _SIGNATURES = (
     (b"II*\x00", "TIFF"),
     (b"MM\x00*", "TIFF"),
 )
-_HASH_SIZE = 256  # pixels on the long side of the reduced decode used for hashing
 
 
 def looks_like_image(data: bytes) -> bool:
@@ -38,32 +56,55 @@ def looks_like_image(data: bytes) -> bool:
     return any(data.startswith(signature) for signature, _ in _SIGNATURES)
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    info: ImageInfo
-    phash: str
-    dhash: str
-
-
 def fingerprint(data: bytes, source: str) -> Fingerprint:
     """Decode an image once and describe it; `MediaError` when it is not a whole image."""
+    image, info, frames = _decode(data, source)
+    rgb = np.asarray(image)
+    grey = image.convert("L")
+    pdq, quality = _pdq(rgb)
+    mirror, _ = _pdq(np.ascontiguousarray(rgb[:, ::-1]))
+    box = content_box(rgb)  # found on the reduced picture, scaled to the original below
+    scale = info.width / image.width
+    return Fingerprint(
+        info=info,
+        phash=str(imagehash.phash(grey)),
+        dhash=str(imagehash.dhash(grey)),
+        whash=str(imagehash.whash(grey, image_scale=64)),
+        pdq=pdq,
+        pdq_quality=quality,
+        pdq_mirror=mirror,
+        center_pdq=_pdq(_center(rgb))[0],
+        box=tuple(round(v * scale) for v in box) if box else None,  # type: ignore[arg-type]
+        box_pdq=_pdq(np.ascontiguousarray(rgb[box[1] : box[3], box[0] : box[2]]))[0]
+        if box
+        else None,
+        frame_pdqs=[_pdq(np.asarray(frame))[0] for frame in frames],
+        low_information=quality < PDQ_QUALITY_FLOOR or float(np.asarray(grey).std()) < _FLAT_STD,
+        hash_version=HASH_VERSION,
+    )
+
+
+def _decode(data: bytes, source: str) -> tuple[Image.Image, ImageInfo, list[Image.Image]]:
+    """The reduced RGB picture, what the file is, and a few later frames if it is animated."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            width, height = image.size
+            width, height = _oriented_size(image)
             image_format = image.format or "unknown"
             mime = Image.MIME.get(image_format, "application/octet-stream")
-            image.draft("RGB", (_HASH_SIZE, _HASH_SIZE))
-            image.load()
-            small = image.convert("RGB")
+            frames = _later_frames(image)
+            # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale: ask for the smallest that
+            # still leaves the picture at least half the working size
+            image.draft("RGB", (WORK_SIZE // 2, WORK_SIZE // 2))
+            picture = _reduced_rgb(image)
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
         raise MediaError(f"{source}: not a decodable image ({exc})", source) from exc
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise MediaError(f"{source}: broken image: {exc}", source) from exc
     info = ImageInfo(
         sha256=hashlib.sha256(data).hexdigest(),
@@ -73,4 +114,55 @@ def fingerprint(data: bytes, source: str) -> Fingerprint:
         format=image_format,
         mime=mime,
     )
-    return Fingerprint(info, str(imagehash.phash(small)), str(imagehash.dhash(small)))
+    return picture, info, frames
+
+
+def _oriented_size(image: Image.Image) -> tuple[int, int]:
+    """Width and height as the image is meant to be seen (EXIF orientation 5-8 swap them)."""
+    orientation = image.getexif().get(0x0112, 1)
+    width, height = image.size
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _reduced_rgb(image: Image.Image) -> Image.Image:
+    """Upright, RGB (transparency laid on white), and at most WORK_SIZE on its long side."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+        flattened = Image.new("RGB", image.size, (255, 255, 255))
+        flattened.paste(image, mask=image.getchannel("A"))
+        image = flattened
+    elif image.mode == "I;16" or image.mode.startswith("I"):
+        image = Image.fromarray(
+            (np.asarray(image, dtype=np.float64) / 256).clip(0, 255).astype(np.uint8)
+        )
+    image = image.convert("RGB")
+    image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
+    return image
+
+
+def _later_frames(image: Image.Image) -> list[Image.Image]:
+    """A few frames after the first of an animated GIF or WebP, reduced like the first."""
+    count = getattr(image, "n_frames", 1)
+    if count < 2:
+        return []
+    picks = sorted({count // 3, (2 * count) // 3, count - 1} - {0})[: _MAX_FRAMES - 1]
+    frames = []
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index in picks:
+            frames.append(_reduced_rgb(frame.copy()))
+    image.seek(0)
+    return frames
+
+
+def _center(rgb: np.ndarray) -> np.ndarray:
+    height, width, _ = rgb.shape
+    dy, dx = height // 20, width // 20
+    return np.ascontiguousarray(rgb[dy : height - dy, dx : width - dx])
+
+
+def _pdq(rgb: np.ndarray) -> tuple[str, int]:
+    """PDQ as 64 hex digits, and its quality."""
+    bits, quality = pdqhash.compute(rgb)
+    packed = np.packbits(bits.astype(np.uint8))
+    return packed.tobytes().hex(), int(quality)

@@ -23,13 +23,34 @@ from ..models import (
     Credit,
     Embed,
     Exchange,
+    Fingerprint,
     ImageInfo,
     MediaOccurrence,
     PostCapture,
+    ReuseLink,
     utc_now,
 )
 from .events import GENESIS, canonical_detail, event_hash
 from .schema import migrate
+
+
+def _fingerprint_columns(fp: Fingerprint) -> dict[str, Any]:
+    data = {k: v for k, v in asdict(fp).items() if k != "info"}
+    data["box"] = json.dumps(fp.box) if fp.box else None
+    data["frame_pdqs"] = json.dumps(fp.frame_pdqs)
+    data["low_information"] = int(fp.low_information)
+    return {**asdict(fp.info), **data}
+
+
+def _fingerprint_from_row(row: dict[str, Any]) -> Fingerprint:
+    info = ImageInfo(*(row[k] for k in ("sha256", "size", "width", "height", "format", "mime")))
+    box = json.loads(row["box"]) if row["box"] else None
+    return Fingerprint(
+        info, row["phash"], row["dhash"], row["whash"], row["pdq"], row["pdq_quality"],
+        row["pdq_mirror"], row["center_pdq"], row["hash_version"],
+        tuple(box) if box else None, row["box_pdq"], json.loads(row["frame_pdqs"] or "[]"),
+        bool(row["low_information"]),
+    )  # fmt: skip
 
 
 class Store:
@@ -248,16 +269,55 @@ class Store:
         )  # fmt: skip
         return capture_id
 
-    def upsert_media(self, info: ImageInfo, phash: str | None, dhash: str | None) -> bool:
+    def upsert_media(self, fp: Fingerprint) -> bool:
         """Record an image (its blob already stored); True when it is new to the archive."""
-        if self._one("SELECT sha256 FROM media WHERE sha256 = ?", [info.sha256]):
+        if self.has_media(fp.info.sha256):
             return False
-        self.add_blob(info.sha256, info.size, info.mime)
-        self.db["media"].insert(
-            {**asdict(info), "phash": phash, "dhash": dhash, "first_seen": utc_now()}
-        )
-        self.append_event("media.stored", f"media:{info.sha256}", {"size": info.size})
+        self.add_blob(fp.info.sha256, fp.info.size, fp.info.mime)
+        self.db["media"].insert({**_fingerprint_columns(fp), "first_seen": utc_now()})
+        self.append_event("media.stored", f"media:{fp.info.sha256}", {"size": fp.info.size})
         return True
+
+    def update_fingerprint(self, fp: Fingerprint) -> None:
+        """Replace an image's hashes with ones from a newer pipeline (`archiver rehash`)."""
+        self.db["media"].update(fp.info.sha256, _fingerprint_columns(fp))
+
+    def fingerprints(self, hash_version: int) -> Iterator[tuple[str, Fingerprint]]:
+        """Every stored image's hashes made by this pipeline version."""
+        for row in self.db.query("SELECT * FROM media WHERE hash_version = ?", [hash_version]):
+            yield row["sha256"], _fingerprint_from_row(row)
+
+    def media_to_rehash(self, hash_version: int) -> list[str]:
+        rows = self.rows(
+            "SELECT sha256 FROM media WHERE hash_version IS NULL OR hash_version != ?",
+            [hash_version],
+        )
+        return [row["sha256"] for row in rows]
+
+    def add_reuse_link(self, link: ReuseLink) -> bool:
+        """Record that an image is an earlier one again; False when already known."""
+        if self._one(
+            "SELECT id FROM reuse_links WHERE media = ? AND earlier = ?", [link.media, link.earlier]
+        ):
+            return False
+        self._insert("reuse_links", {**asdict(link), "found_at": utc_now()})
+        self.append_event(
+            "media.reused", f"media:{link.media}",
+            {"earlier": link.earlier, "method": link.method, "distance": link.distance},
+        )  # fmt: skip
+        return True
+
+    def occurrences(self, sha256: str) -> list[dict[str, Any]]:
+        """Where an image was seen: post, article or file, with platform and times."""
+        return self.rows(
+            "SELECT o.source_path, o.first_seen AS seen_at, m.first_seen AS media_first_seen,"
+            " p.url AS post_url, p.platform, a.source AS article_source, a.kind AS article_kind,"
+            " (SELECT max(c.captured_at) FROM post_captures c WHERE c.post = o.post) AS captured_at"
+            " FROM media_occurrences o JOIN media m ON m.sha256 = o.media"
+            " LEFT JOIN posts p ON p.id = o.post LEFT JOIN articles a ON a.id = o.article"
+            " WHERE o.media = ? ORDER BY o.id",
+            [sha256],
+        )
 
     def add_media_occurrence(self, occurrence: MediaOccurrence) -> bool:
         key = occurrence.occurrence_key

@@ -132,9 +132,29 @@ def migration_0002_platform_captures(db: Database) -> None:
         db["media_occurrences"].add_column(column, kind)
 
 
+def migration_0003_fingerprints(db: Database) -> None:
+    """Every perceptual hash of an image, its pipeline version, and the reuse links found."""
+    for column, kind in (
+        ("whash", str), ("pdq", str), ("pdq_quality", int), ("pdq_mirror", str),
+        ("center_pdq", str), ("box", str), ("box_pdq", str), ("frame_pdqs", str),
+        ("low_information", int), ("hash_version", int),
+    ):  # fmt: skip
+        db["media"].add_column(column, kind)
+    db["reuse_links"].create(
+        {"id": int, "media": str, "earlier": str, "method": str, "distance": int, "run": int,
+         "found_at": str},
+        pk="id", not_null=["media", "earlier", "method", "distance", "found_at"],
+        foreign_keys=[("media", "media", "sha256"), ("earlier", "media", "sha256"),
+                      ("run", "runs", "id")],
+    )  # fmt: skip
+    db["reuse_links"].create_index(["media", "earlier"], unique=True)
+    db["reuse_links"].create_index(["earlier"])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
+    migration_0003_fingerprints,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
