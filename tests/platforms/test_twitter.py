@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from archiver.archive import Archive
 from archiver.platforms.twitter import original_size, syndication_token
 
 from ..conftest import SEED
+from ..media.images import PHOTOS, encode, photo, screenshot
 from .player import Player, photo_bytes
 
 OpenArchive = Callable[..., Archive]
@@ -352,3 +354,25 @@ def test_pic_link_that_leads_nowhere_stays_keyed_by_the_link(
     assert (row["status"], row["method"], row["reason"]) == ("unavailable", "resolve", "not_found")
     [post] = archive.store.rows("SELECT identity_key FROM posts")
     assert post["identity_key"] == "twitter:url:https://pic.twitter.com/Gone123"
+
+
+def test_seed_photos_are_found_again_by_reuse(
+    open_archive: OpenArchive, player: Player, tmp_path: Path
+) -> None:
+    for n, (pic, (tweet_id, handle)) in enumerate(SEED_TWEETS.items()):
+        status_url = f"https://twitter.com/{handle}/status/{tweet_id}/photo/1"
+        player.serve("pic.twitter.com", f"/{pic}", status=301, headers={"Location": status_url})
+        serve_tweet(player, tweet(tweet_id, handle, f"Tweet {n}", media=[f"Photo{n}"]))
+        picture = encode(photo(PHOTOS[n]))
+        player.serve("pbs.twimg.com", f"/media/Photo{n}", picture, content_type="image/jpeg")
+    archive = open_archive(player.config())
+    archive.archive([str(SEED)])
+    reposted = tmp_path / "reposted.jpg"  # the second tweet's photo, screenshotted and re-encoded
+    reposted.write_bytes(encode(screenshot(photo(PHOTOS[1])), quality=55))
+    [answer] = archive.reuse([str(reposted)])
+    [(match, places)] = answer.matches
+    assert match.method == "pdq-box" and not match.exact
+    assert [p["post_url"] for p in places] == [
+        "https://twitter.com/Gerashchenko_en/status/1660657735623196674"
+    ]
+    assert places[0]["platform"] == "twitter" and places[0]["captured_at"]
