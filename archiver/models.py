@@ -224,8 +224,10 @@ class Fingerprint:
     pdq_mirror: str
     center_pdq: str
     hash_version: int
-    box: tuple[int, int, int, int] | None = None  # left, top, right, bottom, original pixels
-    box_pdq: str | None = None
+    # content boxes, outermost first (left, top, right, bottom in original pixels), and PDQs
+    boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    box_pdqs: list[str] = field(default_factory=list)
+    crop_pdqs: list[str] = field(default_factory=list)  # 95% crops on a 3×3 grid of offsets
     frame_pdqs: list[str] = field(default_factory=list)
     low_information: bool = False
 

@@ -21,14 +21,65 @@ import numpy as np
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
-_DIFFERS = 28  # how far (0-255, any channel) a pixel must be from the background
+_DIFFERS = 16  # how far (0-255, any channel) a pixel must be from the background
 _SOLID = 0.9  # share of marked pixels in a window for it to count as solid
 _RUN = 0.5  # share of the best row (column) a row (column) must reach to join the run
 _MIN_AREA = 0.12  # smaller boxes are decorations, not the picture
 _MAX_AREA = 0.92  # larger boxes are the whole image
 _MIN_COLOURS = 96  # distinct 4-bit-per-channel colours a photograph shows at least
 _MAX_FRAME_INK = 0.35  # a frame is mostly background: text and icons mark little of it
-_MAX_FRAME_SPREAD = 6.0  # a frame's background is one flat colour (JPEG noise aside)
+_MAX_FRAME_SPREAD = 10.0  # a frame's background is one flat colour (JPEG noise aside)
+_GAP = 0.2  # gaps in a run of solid rows (columns) up to this share of the image are bridged
+
+
+def content_boxes(rgb: np.ndarray, depth: int = 2) -> list[Box]:
+    """The photograph's rectangle, and inside it the next one (a screenshot of a screenshot).
+
+    Outermost first; empty when the picture is the whole image.
+    """
+    box = content_box(rgb)
+    if box is None:
+        return []
+    if depth <= 1:
+        return [box]
+    # look inside, past the margin given back to the box (it may hold the outer frame's colour)
+    trim = _window(*rgb.shape[:2])
+    left, top, right, bottom = box[0] + trim, box[1] + trim, box[2] - trim, box[3] - trim
+    inner = content_boxes(np.ascontiguousarray(rgb[top:bottom, left:right]), depth - 1)
+    return [box] + [(left + x0, top + y0, left + x1, top + y1) for x0, y0, x1, y1 in inner]
+
+
+def _snap(marked: np.ndarray, box: Box, reach: int) -> Box:
+    """Move each edge to the photo's own edge: the window blurred it by up to `reach` pixels.
+
+    An edge moves out while the line beyond it is mostly marked (still photo), then in while
+    its own line is mostly unmarked (frame): a strip of frame colour left inside the box
+    would weigh on the hash of a quiet photo (a sky) as much as a real difference.
+    """
+    left, top, right, bottom = box
+    height, width = marked.shape
+
+    def photo_row(y: int) -> bool:
+        return bool(marked[y, left:right].mean() >= 0.5)
+
+    def photo_column(x: int) -> bool:
+        return bool(marked[top:bottom, x].mean() >= 0.5)
+
+    for _ in range(reach):
+        top -= top > 0 and photo_row(top - 1)
+        bottom += bottom < height and photo_row(bottom)
+        left -= left > 0 and photo_column(left - 1)
+        right += right < width and photo_column(right)
+    for _ in range(reach * 2):
+        top += top < bottom - 1 and not photo_row(top)
+        bottom -= bottom > top + 1 and not photo_row(bottom - 1)
+        left += left < right - 1 and not photo_column(left)
+        right -= right > left + 1 and not photo_column(right - 1)
+    return left, top, right, bottom
+
+
+def _window(height: int, width: int) -> int:
+    return max(3, min(height, width) // 48)
 
 
 def content_box(rgb: np.ndarray) -> Box | None:
@@ -39,7 +90,7 @@ def content_box(rgb: np.ndarray) -> Box | None:
     pixels = rgb.astype(np.int16)
     background = _border_mode(rgb)
     marked = (np.abs(pixels - background).max(axis=2) > _DIFFERS).astype(np.float32)
-    window = max(3, min(height, width) // 48)
+    window = _window(height, width)
     solid = _box_mean(marked, window) >= _SOLID
     rows = _longest_run(solid.sum(axis=1))
     if rows is None:
@@ -47,10 +98,7 @@ def content_box(rgb: np.ndarray) -> Box | None:
     columns = _longest_run(solid[rows[0] : rows[1]].sum(axis=0))
     if columns is None:
         return None
-    # the window shaved half its size off each edge of the solid area: give it back
-    margin = window // 2
-    left, right = max(0, columns[0] - margin), min(width, columns[1] + margin)
-    top, bottom = max(0, rows[0] - margin), min(height, rows[1] + margin)
+    left, top, right, bottom = _snap(marked, (columns[0], rows[0], columns[1], rows[1]), window)
     area = (right - left) * (bottom - top) / (width * height)
     if not _MIN_AREA <= area <= _MAX_AREA:
         return None
@@ -88,15 +136,25 @@ def _box_mean(values: np.ndarray, size: int) -> np.ndarray:
 
 
 def _longest_run(counts: np.ndarray) -> tuple[int, int] | None:
-    """The longest run of positions whose count reaches half the best one."""
+    """The longest run of positions whose count reaches half the best one.
+
+    Short gaps are bridged: a dark patch in a photo on a dark frame leaves a few rows that
+    are not solid, and the photo must not be cut there.
+    """
     best = counts.max() if counts.size else 0
     if best == 0:
         return None
     inside = np.concatenate([[False], counts >= best * _RUN, [False]])
     edges = np.flatnonzero(np.diff(inside.astype(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]
-    longest = int(np.argmax(ends - starts))
-    return int(starts[longest]), int(ends[longest])
+    runs = [[int(a), int(b)] for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+    merged = [runs[0]]
+    for start, end in runs[1:]:
+        if start - merged[-1][1] <= _GAP * len(counts):
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    start, end = max(merged, key=lambda run: run[1] - run[0])
+    return start, end
 
 
 def _distinct_colours(rgb: np.ndarray) -> int:

@@ -6,9 +6,11 @@ re-encoded, resized, recoloured, mirrored, captioned or screenshotted:
     phash, dhash, whash   imagehash's 64-bit hashes, hex
     pdq                   Meta's PDQ, 256 bits, hex, with its quality score (0-100)
     pdq_mirror            PDQ of the horizontally flipped image
-    box, box_pdq          the content box (the photo inside a screenshot or captioned image)
-                          and its PDQ, when there is one
-    center_pdq            PDQ of the central 90%, which a slightly cropped copy shares
+    boxes, box_pdqs       the content boxes (the photo inside a screenshot or captioned image,
+                          and inside that the next one) and their PDQs
+    center_pdq            PDQ of the central 90%, for a query that is the uncropped original
+    crop_pdqs             PDQs of 95% crops on a 3x3 grid of offsets: a copy cropped by a few
+                          per cent, on any sides, is close to one of them
     frame_pdqs            PDQ of a few later frames of an animated image
 
 The image is decoded once, at reduced size where the format allows (JPEG draft mode), EXIF
@@ -29,10 +31,12 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import MediaError
 from ..models import Fingerprint, ImageInfo
-from .contentbox import content_box
+from .contentbox import content_boxes
 
 HASH_VERSION = 2
-WORK_SIZE = 256  # long side, in pixels, of the reduced picture every hash is taken from
+WORK_SIZE = 512  # long side of the reduced picture: a photo inside a screenshot is found on it
+HASH_SIZE = 256  # long side of the picture the hashes are taken from
+_GRID = (0.0, 0.5, 1.0)  # where the stored 95% crops sit: a cropped copy is near one of them
 PDQ_QUALITY_FLOOR = 50  # PDQ's documented floor: below it the hash is not trustworthy
 _FLAT_STD = 6.0  # grey levels: below this spread the image is a flat colour
 _MAX_FRAMES = 4
@@ -58,13 +62,15 @@ def looks_like_image(data: bytes) -> bool:
 
 def fingerprint(data: bytes, source: str) -> Fingerprint:
     """Decode an image once and describe it; `MediaError` when it is not a whole image."""
-    image, info, frames = _decode(data, source)
-    rgb = np.asarray(image)
-    grey = image.convert("L")
+    picture, info, frames = _decode(data, source)
+    work = np.asarray(picture)  # up to WORK_SIZE: enough detail to find a photo in a screenshot
+    small = picture.copy()
+    small.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
+    rgb = np.asarray(small)
+    grey = small.convert("L")
     pdq, quality = _pdq(rgb)
-    mirror, _ = _pdq(np.ascontiguousarray(rgb[:, ::-1]))
-    box = content_box(rgb)  # found on the reduced picture, scaled to the original below
-    scale = info.width / image.width
+    boxes = content_boxes(work)
+    scale = info.width / picture.width
     return Fingerprint(
         info=info,
         phash=str(imagehash.phash(grey)),
@@ -72,15 +78,16 @@ def fingerprint(data: bytes, source: str) -> Fingerprint:
         whash=str(imagehash.whash(grey, image_scale=64)),
         pdq=pdq,
         pdq_quality=quality,
-        pdq_mirror=mirror,
-        center_pdq=_pdq(_center(rgb))[0],
-        box=tuple(round(v * scale) for v in box) if box else None,  # type: ignore[arg-type]
-        box_pdq=_pdq(np.ascontiguousarray(rgb[box[1] : box[3], box[0] : box[2]]))[0]
-        if box
-        else None,
+        pdq_mirror=_pdq(np.ascontiguousarray(rgb[:, ::-1]))[0],
+        center_pdq=_pdq(_crop(rgb, 0.05, 0.5, 0.5))[0],
+        hash_version=HASH_VERSION,
+        boxes=[tuple(round(v * scale) for v in box) for box in boxes],  # type: ignore[misc]
+        box_pdqs=[
+            _pdq(_fit(work[top:bottom, left:right]))[0] for left, top, right, bottom in boxes
+        ],
+        crop_pdqs=[_pdq(_crop(rgb, 0.025, x, y))[0] for x in _GRID for y in _GRID],
         frame_pdqs=[_pdq(np.asarray(frame))[0] for frame in frames],
         low_information=quality < PDQ_QUALITY_FLOOR or float(np.asarray(grey).std()) < _FLAT_STD,
-        hash_version=HASH_VERSION,
     )
 
 
@@ -155,10 +162,20 @@ def _later_frames(image: Image.Image) -> list[Image.Image]:
     return frames
 
 
-def _center(rgb: np.ndarray) -> np.ndarray:
+def _crop(rgb: np.ndarray, share: float, x: float, y: float) -> np.ndarray:
+    """Cut `share` of the width and of the height, placed by x and y (0: all from the right
+    or bottom, 0.5: half each side, 1: all from the left or top)."""
     height, width, _ = rgb.shape
-    dy, dx = height // 20, width // 20
-    return np.ascontiguousarray(rgb[dy : height - dy, dx : width - dx])
+    cut_x, cut_y = round(width * share * 2), round(height * share * 2)
+    left, top = round(cut_x * x), round(cut_y * y)
+    return np.ascontiguousarray(rgb[top : top + height - cut_y, left : left + width - cut_x])
+
+
+def _fit(rgb: np.ndarray) -> np.ndarray:
+    """A content box brought to the size the other hashes are taken at."""
+    image = Image.fromarray(np.ascontiguousarray(rgb))
+    image.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
+    return np.asarray(image)
 
 
 def _pdq(rgb: np.ndarray) -> tuple[str, int]:

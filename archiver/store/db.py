@@ -36,20 +36,23 @@ from .schema import migrate
 
 def _fingerprint_columns(fp: Fingerprint) -> dict[str, Any]:
     data = {k: v for k, v in asdict(fp).items() if k != "info"}
-    data["box"] = json.dumps(fp.box) if fp.box else None
-    data["frame_pdqs"] = json.dumps(fp.frame_pdqs)
+    for name in ("boxes", "box_pdqs", "crop_pdqs", "frame_pdqs"):
+        data[name] = json.dumps(data[name])
     data["low_information"] = int(fp.low_information)
     return {**asdict(fp.info), **data}
 
 
 def _fingerprint_from_row(row: dict[str, Any]) -> Fingerprint:
     info = ImageInfo(*(row[k] for k in ("sha256", "size", "width", "height", "format", "mime")))
-    box = json.loads(row["box"]) if row["box"] else None
+    lists = {
+        name: json.loads(row[name] or "[]")
+        for name in ("boxes", "box_pdqs", "crop_pdqs", "frame_pdqs")
+    }
     return Fingerprint(
         info, row["phash"], row["dhash"], row["whash"], row["pdq"], row["pdq_quality"],
         row["pdq_mirror"], row["center_pdq"], row["hash_version"],
-        tuple(box) if box else None, row["box_pdq"], json.loads(row["frame_pdqs"] or "[]"),
-        bool(row["low_information"]),
+        [tuple(box) for box in lists["boxes"]], lists["box_pdqs"], lists["crop_pdqs"],
+        lists["frame_pdqs"], bool(row["low_information"]),
     )  # fmt: skip
 
 

@@ -136,7 +136,8 @@ def migration_0003_fingerprints(db: Database) -> None:
     """Every perceptual hash of an image, its pipeline version, and the reuse links found."""
     for column, kind in (
         ("whash", str), ("pdq", str), ("pdq_quality", int), ("pdq_mirror", str),
-        ("center_pdq", str), ("box", str), ("box_pdq", str), ("frame_pdqs", str),
+        ("center_pdq", str), ("boxes", str), ("box_pdqs", str), ("crop_pdqs", str),
+        ("frame_pdqs", str),
         ("low_information", int), ("hash_version", int),
     ):  # fmt: skip
         db["media"].add_column(column, kind)

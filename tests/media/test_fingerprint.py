@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
+from archiver.config import ReuseConfig
 from archiver.errors import MediaError
-from archiver.media.contentbox import content_box
+from archiver.media.contentbox import content_boxes
 from archiver.media.fingerprint import HASH_VERSION, fingerprint
 from archiver.media.reuse import pack
 
@@ -28,10 +29,21 @@ def test_photo_gets_every_hash(name: str) -> None:
     assert (fp.info.format, fp.info.mime) == ("JPEG", "image/jpeg")
     assert (fp.info.width, fp.info.height) == photo(name).size
     assert all(len(h) == 16 for h in (fp.phash, fp.dhash, fp.whash))
-    assert all(len(h) == 64 for h in (fp.pdq, fp.pdq_mirror, fp.center_pdq))
+    assert all(len(h) == 64 for h in (fp.pdq, fp.pdq_mirror, fp.center_pdq, *fp.crop_pdqs))
+    assert len(fp.crop_pdqs) == 9
     assert fp.pdq_quality >= 50 and not fp.low_information
     assert fp.hash_version == HASH_VERSION
-    assert fp.box is None  # a photo is its own content
+    assert fp.boxes == [] and fp.box_pdqs == []  # a photo is its own content
+
+
+def test_a_cropped_copy_is_close_to_one_of_the_stored_crops() -> None:
+    original = fingerprint(encode(photo("coffee")), "a")
+    image = photo("coffee")
+    width, height = image.size
+    cropped = image.crop((int(width * 0.04), int(height * 0.01), width, int(height * 0.96)))
+    copy = fingerprint(encode(cropped), "b")
+    assert distance(original.pdq, copy.pdq) > min(distance(c, copy.pdq) for c in original.crop_pdqs)
+    assert min(distance(c, copy.pdq) for c in original.crop_pdqs) <= ReuseConfig().pdq
 
 
 def test_recompressed_and_resized_copy_stays_close_other_photo_does_not() -> None:
@@ -52,20 +64,19 @@ def test_mirror_hash_meets_a_flipped_copy() -> None:
 @pytest.mark.parametrize("dark", [False, True])
 def test_content_box_finds_the_photo_in_a_screenshot(dark: bool) -> None:
     shot = screenshot(photo("astronaut"), dark=dark)
-    box = content_box(np.asarray(shot))
-    assert box is not None
+    [box] = content_boxes(np.asarray(shot))
     assert abs(box[0] - 30) <= 12 and abs(box[1] - 200) <= 12  # where screenshot() put it
     fp = fingerprint(encode(shot), "shot")
     original = fingerprint(encode(photo("astronaut")), "photo")
-    assert fp.box_pdq is not None and distance(fp.box_pdq, original.pdq) <= 31
+    assert fp.box_pdqs and min(distance(b, original.pdq) for b in fp.box_pdqs) <= 31
 
 
 def test_content_box_finds_the_photo_under_a_caption_bar() -> None:
     captioned = caption_bar(photo("chelsea"))
     fp = fingerprint(encode(captioned), "captioned")
     original = fingerprint(encode(photo("chelsea")), "photo")
-    assert fp.box is not None and fp.box[1] >= 40
-    assert fp.box_pdq is not None and distance(fp.box_pdq, original.pdq) <= 31
+    assert fp.boxes and fp.boxes[0][1] >= 40
+    assert min(distance(b, original.pdq) for b in fp.box_pdqs) <= 31
 
 
 def test_flat_image_is_low_information() -> None:
