@@ -10,7 +10,7 @@ the box lets a screenshot meet the original photo.
        icons and thin rules are sparse and drop out; a photo is solid.
     4. The box spans the longest run of rows that are largely solid, then the longest run of
        columns that are largely solid within those rows.
-    5. A box that is the whole image, too small, or not photographic (few distinct colours)
+    5. A box that is the whole image, too small, or not photographic (few colours or greys)
        is no box at all; nor is one whose surroundings are not a frame: a frame is mostly
        background, and that background is one flat colour (a sky around a rocket is not).
 """
@@ -27,6 +27,8 @@ _RUN = 0.5  # share of the best row (column) a row (column) must reach to join t
 _MIN_AREA = 0.12  # smaller boxes are decorations, not the picture
 _MAX_AREA = 0.92  # larger boxes are the whole image
 _MIN_COLOURS = 96  # distinct 4-bit-per-channel colours a photograph shows at least
+_MIN_GREYS = 96  # or, in black and white, distinct grey levels...
+_MIN_GREY_SPREAD = 16.0  # ...spread this widely
 _MAX_FRAME_INK = 0.35  # a frame is mostly background: text and icons mark little of it
 _MAX_FRAME_SPREAD = 10.0  # a frame's background is one flat colour (JPEG noise aside)
 _GAP = 0.2  # gaps in a run of solid rows (columns) up to this share of the image are bridged
@@ -70,7 +72,8 @@ def _snap(marked: np.ndarray, box: Box, reach: int) -> Box:
         bottom += bottom < height and photo_row(bottom)
         left -= left > 0 and photo_column(left - 1)
         right += right < width and photo_column(right)
-    for _ in range(reach * 2):
+    # inwards as far as a third of the box: a line of text may have been bridged in
+    for _ in range(max(bottom - top, right - left) // 3):
         top += top < bottom - 1 and not photo_row(top)
         bottom -= bottom > top + 1 and not photo_row(bottom - 1)
         left += left < right - 1 and not photo_column(left)
@@ -102,7 +105,7 @@ def content_box(rgb: np.ndarray) -> Box | None:
     area = (right - left) * (bottom - top) / (width * height)
     if not _MIN_AREA <= area <= _MAX_AREA:
         return None
-    if _distinct_colours(rgb[top:bottom, left:right]) < _MIN_COLOURS:
+    if not _photographic(rgb[top:bottom, left:right]):
         return None
     frame = np.ones((height, width), dtype=bool)
     frame[top:bottom, left:right] = False
@@ -157,7 +160,17 @@ def _longest_run(counts: np.ndarray) -> tuple[int, int] | None:
     return start, end
 
 
-def _distinct_colours(rgb: np.ndarray) -> int:
+def _photographic(rgb: np.ndarray) -> bool:
+    """Many colours, or (for a black-and-white photo) many grey levels over a wide spread.
+
+    A block of UI colour has few of either; a grey photo has few colours but a full range of
+    greys.
+    """
     quantised = (rgb // 16).astype(np.int32)
     packed = quantised[..., 0] * 256 + quantised[..., 1] * 16 + quantised[..., 2]
-    return int(np.unique(packed).size)
+    if np.unique(packed).size >= _MIN_COLOURS:
+        return True
+    grey = rgb.astype(np.float32).mean(axis=2)
+    return bool(
+        np.unique(grey.astype(np.uint8)).size >= _MIN_GREYS and grey.std() >= _MIN_GREY_SPREAD
+    )
