@@ -10,7 +10,10 @@ from typing import Any
 from PIL import Image
 from pytest_httpserver import HTTPServer
 
-from archiver.config import Config, NetworkConfig, PlatformsConfig
+from archiver.archive import Archive
+from archiver.config import Config, NetworkConfig, PlatformsConfig, PlatformSettings
+from archiver.models import Platform
+from archiver.platforms import ADAPTERS
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -40,6 +43,13 @@ def photo_bytes(
 class Player:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
+
+    def only(self, platform: str, method: str, **network: Any) -> Config:
+        """The config, with one capture method of one platform running alone."""
+        config = self.config(**network)
+        others = [m for m in ADAPTERS[Platform(platform)].methods if m != method]
+        config.platforms.by_platform[platform] = PlatformSettings(disabled_methods=others)
+        return config
 
     def config(self, **network: Any) -> Config:
         """Every platform host mapped here; no pacing and quick retries, so tests stay fast."""
@@ -93,3 +103,9 @@ class Player:
             for request, _ in self.server.log
             if request.path.startswith(prefix + "/") or request.path == prefix
         ]
+
+
+def capture(archive: Archive, url: str) -> dict[str, Any]:
+    """Archive one post URL; return its newest capture row."""
+    archive.archive([url])
+    return archive.store.rows("SELECT * FROM post_captures ORDER BY id DESC LIMIT 1")[0]

@@ -12,28 +12,11 @@ from typing import Any
 import pytest
 
 from archiver.archive import Archive
-from archiver.config import PlatformSettings
 from archiver.platforms.base import Pacer, _retry_after
 
-from .player import Player, photo_bytes
+from .player import Player, capture, photo_bytes
 
 OpenArchive = Callable[..., Archive]
-
-
-def only(player: Player, platform: str, method: str, **network: Any) -> Any:
-    """A config in which one method of one platform runs alone."""
-    from archiver.models import Platform
-    from archiver.platforms import ADAPTERS
-
-    config = player.config(**network)
-    others = [m for m in ADAPTERS[Platform(platform)].methods if m != method]
-    config.platforms.by_platform[platform] = PlatformSettings(disabled_methods=others)
-    return config
-
-
-def capture(archive: Archive, url: str) -> dict[str, Any]:
-    archive.archive([url])
-    return archive.store.rows("SELECT * FROM post_captures ORDER BY id DESC LIMIT 1")[0]
 
 
 WATCH = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
@@ -57,7 +40,7 @@ def test_youtube_watch_page_says_why_a_video_does_not_play(
     player_response = f'{{"playabilityStatus":{{"status":{status_json}}},"x":1}}'
     page = f"<html><script>var ytInitialPlayerResponse = {player_response};</script></html>"
     player.serve("www.youtube.com", "/watch", page)
-    row = capture(open_archive(only(player, "youtube", "watch")), WATCH)
+    row = capture(open_archive(player.only("youtube", "watch")), WATCH)
     assert (row["status"], row["reason"]) == (status, reason)
 
 
@@ -67,7 +50,7 @@ def test_consent_redirect_is_a_login_wall_not_a_capture(
     player.serve("www.youtube.com", "/watch", status=302,
                  headers={"Location": "https://consent.youtube.com/m?continue=x"})  # fmt: skip
     player.serve("consent.youtube.com", "/m", "<html><form>Before you continue</form></html>")
-    config = only(player, "youtube", "watch")
+    config = player.only("youtube", "watch")
     config.network.host_map["consent.youtube.com"] = player.server.url_for("/consent.youtube.com")
     row = capture(open_archive(config), WATCH)
     assert (row["status"], row["reason"], row["text"]) == ("failed", "login_wall", None)
@@ -86,7 +69,7 @@ def test_a_page_with_no_post_is_classified_never_ok(
     open_archive: OpenArchive, player: Player, page: str, reason: str
 ) -> None:
     player.serve("www.instagram.com", "/p/CxYz123AbC/embed/captioned/", page)
-    row = capture(open_archive(only(player, "instagram", "embed_page")), INSTAGRAM)
+    row = capture(open_archive(player.only("instagram", "embed_page")), INSTAGRAM)
     assert row["reason"] == reason and row["status"] != "ok"
 
 
@@ -97,7 +80,7 @@ def test_instagram_captioned_embed_page(open_archive: OpenArchive, player: Playe
       Sunset over the river<br>#kyiv</div></div></body></html>"""
     player.serve("www.instagram.com", "/p/CxYz123AbC/embed/captioned/", page)
     player.serve("scontent.cdninstagram.com", "/v/p.jpg", photo_bytes(), content_type="image/jpeg")
-    row = capture(open_archive(only(player, "instagram", "embed_page")), INSTAGRAM)
+    row = capture(open_archive(player.only("instagram", "embed_page")), INSTAGRAM)
     assert (row["status"], row["kind"], row["author_handle"]) == ("ok", "platform", "kyiv.daily")
     assert row["text"] == "Sunset over the river #kyiv"
     assert json.loads(row["media"])[0]["sha256"]
@@ -121,7 +104,7 @@ def test_tiktok_page_rehydration_data(open_archive: OpenArchive, player: Player)
     }  # fmt: skip
     page = rehydration({"statusCode": 0, "itemInfo": {"itemStruct": item}})
     player.serve("www.tiktok.com", "/@shmemmmy/video/7005293332821822726", page)
-    row = capture(open_archive(only(player, "tiktok", "page")), TIKTOK)
+    row = capture(open_archive(player.only("tiktok", "page")), TIKTOK)
     assert (row["status"], row["author_name"], row["text"]) == ("ok", "Emily", "POV")
     assert row["published"] == "2021-09-07T16:00:00+00:00"
     assert json.loads(row["counts"]) == {"diggCount": 10, "commentCount": 2}
@@ -132,7 +115,7 @@ def test_tiktok_page_status_code_for_a_missing_video(
 ) -> None:
     page = rehydration({"statusCode": 10204, "statusMsg": "item doesn't exist"})
     player.serve("www.tiktok.com", "/@shmemmmy/video/7005293332821822726", page)
-    row = capture(open_archive(only(player, "tiktok", "page")), TIKTOK)
+    row = capture(open_archive(player.only("tiktok", "page")), TIKTOK)
     assert (row["status"], row["reason"], row["error"]) == (
         "unavailable",
         "not_found",
@@ -144,7 +127,7 @@ def test_vimeo_page_metadata(open_archive: OpenArchive, player: Player) -> None:
     page = """<html><head><meta property="og:title" content="Border footage">
       <meta itemprop="uploadDate" content="2023-05-22T10:00:00-04:00"></head></html>"""
     player.serve("vimeo.com", "/31158841", page)
-    row = capture(open_archive(only(player, "vimeo", "page")), "https://vimeo.com/31158841")
+    row = capture(open_archive(player.only("vimeo", "page")), "https://vimeo.com/31158841")
     assert (row["status"], row["text"], row["published"]) == (
         "ok",
         "Border footage",

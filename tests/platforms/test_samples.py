@@ -16,9 +16,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from archiver.archive import Archive
-from archiver.config import PlatformSettings
-from archiver.models import Platform
-from archiver.platforms import ADAPTERS
 
 from .player import FIXTURES, Player
 
@@ -123,10 +120,7 @@ def test_platform_answer_is_read_as_expected(
     platform, case = name.split("/")
     meta = json.loads((SAMPLES / f"{name}.meta.json").read_text("utf-8"))
     post_url, method = arrange(player, platform, case, meta)
-    config = player.config()
-    others = [m for m in ADAPTERS[Platform(platform)].methods if m != method]
-    config.platforms.by_platform[platform] = PlatformSettings(disabled_methods=others)
-    archive = open_archive(config)
+    archive = open_archive(player.only(platform, method))
     archive.archive([post_url])
     [row] = archive.store.rows("SELECT * FROM post_captures")
     expect = meta["expect"]

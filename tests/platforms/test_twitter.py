@@ -14,7 +14,7 @@ from archiver.platforms.twitter import original_size, syndication_token
 
 from ..conftest import SEED
 from ..media.images import PHOTOS, encode, photo, screenshot
-from .player import Player, photo_bytes
+from .player import Player, capture, photo_bytes
 
 OpenArchive = Callable[..., Archive]
 SEED_TWEETS = {  # pic link -> (status id, handle)
@@ -69,12 +69,6 @@ def serve_tweet(
     player.serve(
         "cdn.syndication.twimg.com", "/tweet-result", body, status=status, query=query, **kwargs
     )
-
-
-def capture(archive: Archive, url: str) -> dict[str, Any]:
-    """Archive one post URL; return its newest capture row."""
-    archive.archive([url])
-    return archive.store.rows("SELECT * FROM post_captures ORDER BY id DESC LIMIT 1")[0]
 
 
 @pytest.mark.parametrize(
