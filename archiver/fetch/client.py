@@ -88,6 +88,16 @@ class Fetcher:
             raise ExchangeFailed(exc, self._exchange(progress, exc)) from exc
         return self._exchange(progress, None)
 
+    def attempt(self, url: str, max_bytes: int | None = None) -> Exchange:
+        """GET a URL and return the exchange however it ended: `error_reason` says how.
+
+        For callers that record every attempt, failed ones included, as provenance.
+        """
+        try:
+            return self.fetch(url, max_bytes)
+        except ExchangeFailed as failure:
+            return failure.exchange
+
     def _follow(self, progress: _Progress, max_bytes: int) -> None:
         deadline = time.monotonic() + self.network.total_timeout
         request = self._request(progress.url)

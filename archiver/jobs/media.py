@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..config import Config
 from ..errors import FailureReason, MediaError
-from ..fetch.client import ExchangeFailed, Fetcher
+from ..fetch.client import Fetcher
 from ..media.fingerprint import HASH_VERSION, fingerprint, looks_like_image
 from ..media.reuse import ReuseIndex
 from ..models import Exchange, Fingerprint, MediaItem, MediaOccurrence, ReuseLink, RunSummary
@@ -94,10 +94,7 @@ class MediaCollector:
         if known:
             return self._link(known, occurrence, video_ok)
         self.seen[url] = None
-        try:
-            exchange = self.fetcher.fetch(url, max_bytes=self.max_bytes)
-        except ExchangeFailed as failure:
-            exchange = failure.exchange
+        exchange = self.fetcher.attempt(url, max_bytes=self.max_bytes)
         self.record(exchange)
         reason = exchange.error_reason or (None if exchange.ok else str(FailureReason.HTTP_STATUS))
         if reason is None and looks_like_image(exchange.body):

@@ -23,7 +23,7 @@ from ..config import Config
 from ..errors import ArchiverError, FailureReason, FetchError, MediaError, SourceError, StoreError
 from ..extract import extract_document
 from ..extract.recognisers import recognise_url
-from ..fetch.client import ExchangeFailed, Fetcher
+from ..fetch.client import Fetcher
 from ..media.fingerprint import looks_like_image
 from ..models import (
     ArticleCapture,
@@ -69,7 +69,7 @@ class ArchiveJob:
         summary = RunSummary(run_id=run_id)
         collector = MediaCollector(
             self.store, self.blobs, self.fetcher, self.config,
-            lambda exchange: self._record(exchange, state), summary,
+            lambda exchange: self._record(exchange, run_id), summary,
         )  # fmt: skip
         state = _RunState(summary, collector)
         try:
@@ -133,7 +133,7 @@ class ArchiveJob:
         self._capture_embeds(posts, extraction, state)
 
     def _archive_url(self, source: Source, state: _RunState) -> None:
-        exchange, exchange_id = self._fetch_recorded(source.location, state)
+        exchange, exchange_id = self._fetch_recorded(source.location, state.summary.run_id)
         status, reason, error = _outcome(exchange)
         if status is not CaptureStatus.OK:
             with self.store.atomic():
@@ -232,7 +232,7 @@ class ArchiveJob:
             result.status = CaptureStatus.SKIPPED
         else:
             context = CaptureContext(
-                embed.platform, self.fetcher, lambda exchange: self._record(exchange, state),
+                embed.platform, self.fetcher, lambda exchange: self._record(exchange, run_id),
                 self.config, self.pacer,
             )  # fmt: skip
             disabled = self.config.platforms.settings(embed.platform).disabled_methods
@@ -257,19 +257,16 @@ class ArchiveJob:
                 media_url, MediaOccurrence("", run_id, post=post, source_url=media_url)
             )
 
-    def _record(self, exchange: Exchange, state: _RunState) -> int:
+    def _record(self, exchange: Exchange, run_id: int) -> int:
         """Store an exchange and its body whatever the outcome; return its row id."""
         if exchange.body_sha256:
             self.blobs.put(exchange.body)
         with self.store.atomic():
-            return self.store.add_exchange(state.summary.run_id, exchange)
+            return self.store.add_exchange(run_id, exchange)
 
-    def _fetch_recorded(self, url: str, state: _RunState) -> tuple[Exchange, int]:
-        try:
-            exchange = self.fetcher.fetch(url)
-        except ExchangeFailed as failure:
-            exchange = failure.exchange
-        return exchange, self._record(exchange, state)
+    def _fetch_recorded(self, url: str, run_id: int) -> tuple[Exchange, int]:
+        exchange = self.fetcher.attempt(url)
+        return exchange, self._record(exchange, run_id)
 
     @property
     def _max_embeds(self) -> int:

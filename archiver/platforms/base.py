@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from ..config import Config
 from ..errors import FailureReason, ParseError
-from ..fetch.client import ExchangeFailed, Fetcher
+from ..fetch.client import Fetcher
 from ..models import Attempt, CaptureStatus, Embed, Exchange, Platform, PlatformCapture
 
 Recorder = Callable[[Exchange], int]  # stores an exchange and its body; returns its row id
@@ -123,10 +123,7 @@ class CaptureContext:
         self.last_url = url
         for attempt in range(network.retries + 1):
             self.pacer.wait(self.platform)
-            try:
-                exchange = self.fetcher.fetch(url)
-            except ExchangeFailed as failure:
-                exchange = failure.exchange
+            exchange = self.fetcher.attempt(url)
             response = Response(exchange, self.record(exchange))
             self.exchanges.append(response.id)
             if exchange.status is not None:
