@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,7 +112,8 @@ class ArchiveJob:
     def _archive_file(self, source: Source, state: _RunState) -> None:
         data = read_file(source.location, self.config.limits.max_article_bytes)
         if looks_like_image(data):
-            occurrence = MediaOccurrence("", state.summary.run_id, source_path=source.key)
+            path = str(Path(source.location).resolve())
+            occurrence = MediaOccurrence("", state.summary.run_id, source_path=path)
             state.media.store_image(data, source.location, occurrence)
             return
         if source.location.lower().endswith(_IMAGE_SUFFIXES):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from urllib.parse import unquote
 from typing import Any
 
 from ..errors import ArchiverError
@@ -75,6 +75,7 @@ def _occurrences(store: Store, sha256: str) -> list[dict[str, Any]]:
 
 
 def _path(source: str | None) -> str | None:
+    """A file article's key (a file:// URI) as the path it names."""
     if source and source.startswith("file://"):
-        return str(Path(source.removeprefix("file://")))
+        return unquote(source.removeprefix("file://"))
     return source
