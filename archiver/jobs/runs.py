@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..config import Config

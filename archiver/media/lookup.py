@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 from typing import Any
+from urllib.parse import unquote
 
 from ..errors import ArchiverError
 from ..jobs.sources import read_file
