@@ -120,9 +120,10 @@ class ReuseIndex:
             rows = np.arange(len(self.hashes))
         else:
             rows = self._candidates(query, radius)
-        distances = np.bitwise_count(self.hashes[rows] ^ query).sum(axis=1, dtype=np.int64)
+        bits = np.bitwise_count(self.hashes[rows] ^ query)
+        distances = bits[:, 0] + bits[:, 1] + bits[:, 2] + bits[:, 3]  # faster than .sum(axis=1)
         keep = distances <= radius
-        return rows[keep], distances[keep]
+        return rows[keep], distances[keep].astype(np.int64)
 
     def _found(self, query: np.ndarray, radius: int) -> list[tuple[int, Kind, int]]:
         """(owner, kind, distance) of every stored hash within `radius`, tail included."""
@@ -173,14 +174,14 @@ class ReuseIndex:
         assert self._bands is not None
         masks = _FLIP_MASKS[: _MASK_COUNTS[min(radius // _BANDS, len(_MASK_COUNTS) - 1)]]
         found = []
+        values = _band_values(query.reshape(1, 4), np.arange(_BANDS))[0]
         for band, (offsets, members) in enumerate(self._bands):
-            value = int(_band_values(query.reshape(1, 4), band)[0])
-            keys = value ^ masks
+            keys = int(values[band]) ^ masks
             starts, ends = offsets[keys], offsets[keys + 1]
             lengths = ends - starts
             total = int(lengths.sum())
             if total:
-                steps = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+                steps = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
                 found.append(members[steps + np.arange(total)])
         if not found:
             return np.empty(0, dtype=np.int64)
@@ -188,9 +189,11 @@ class ReuseIndex:
         return rows[np.concatenate([[True], rows[1:] != rows[:-1]])]
 
 
-def _band_values(hashes: np.ndarray, band: int) -> np.ndarray:
-    word, shift = divmod(band, 4)
-    return ((hashes[:, word] >> np.uint64(16 * shift)) & np.uint64(0xFFFF)).astype(np.int64)
+def _band_values(hashes: np.ndarray, band: int | np.ndarray) -> np.ndarray:
+    """The 16-bit value of a band (or of each of several bands) in each hash."""
+    word, shift = np.divmod(band, 4)
+    shifted = hashes[:, word] >> (16 * np.asarray(shift, dtype=np.uint64))
+    return (shifted & np.uint64(0xFFFF)).astype(np.int64)
 
 
 def _band_index(hashes: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:

@@ -86,6 +86,13 @@ def ours_pack(hex_hash: str) -> np.ndarray:
     return pack(hex_hash)
 
 
+def ours_lookup(index, hex_hash: str, radius: int) -> None:
+    """One hash looked up alone, at one radius."""
+    from archiver.media.reuse import pack
+
+    index.search(pack(hex_hash), radius)
+
+
 def ours_index_bytes(index) -> int | None:
     return getattr(index, "nbytes", None)
 
@@ -556,12 +563,21 @@ def synthetic(size: int, root: Path) -> dict:
         matches = ours_query(index, probe, thresholds)
         times.append(time.perf_counter() - t)
         found += any(m[0] == expected[stored.pdq] for m in matches)
+    lookups = {}
+    for radius in sorted({31, thresholds.get("pdq", 31)}):
+        spent = []
+        for _stored, probe in probes:
+            t = time.perf_counter()
+            ours_lookup(index, probe.pdq, radius)
+            spent.append(time.perf_counter() - t)
+        lookups[radius] = statistics.median(spent) * 1000
     return {
         "size": size,
         "build_s": build_s,
         "query_ms_median": statistics.median(times) * 1000,
         "query_ms_p95": float(np.percentile(times, 95)) * 1000,
         "query_ms_max": max(times) * 1000,
+        "lookup_ms_median": lookups,
         "queries": len(times),
         "thresholds": thresholds,
         "found": found,
@@ -597,6 +613,12 @@ def speed_synthetic(root: Path, sizes: list[int]) -> list[str]:
             f"median {r['query_ms_median']:.2f} ms, p95 {r['query_ms_p95']:.2f} ms, max "
             f"{r['query_ms_max']:.2f} ms{verdict}; planted originals found by their copies "
             f"(recompress, ui_screenshot): {r['found']}/{r['queries']}"
+        )
+        lines.append(
+            "    one hash looked up alone, median: "
+            + ", ".join(
+                f"{ms:.2f} ms at radius {radius}" for radius, ms in r["lookup_ms_median"].items()
+            )
         )
         mem_verdict = ""
         if size >= 10_000_000:
