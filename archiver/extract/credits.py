@@ -22,6 +22,10 @@ _LABELS = {
     "screenshot": "screenshot", "screenshots": "screenshot", "screengrab": "screenshot",
     "screen grab": "screenshot", "скриншот": "screenshot", "скріншот": "screenshot",
     "video": "video", "video still": "video", "still": "video", "відео": "video", "видео": "video",
+    "photo credit": "photo", "image credit": "image", "picture credit": "photo",
+    "photograph": "photo", "bildquelle": "source", "crédit photo": "photo",
+    "capture d'écran": "screenshot", "captura de pantalla": "screenshot",
+    "zrzut ekranu": "screenshot", "footage": "video",
 }  # fmt: skip
 _PLATFORM_WORDS = {
     "twitter": Platform.TWITTER, "x": Platform.TWITTER, "x.com": Platform.TWITTER,
@@ -45,16 +49,33 @@ _LINE_CREDIT = re.compile(
 )
 # ... or in brackets anywhere: "(Image: X/@user)", "[Photo: Telegram/rybar]".
 _BRACKETED = re.compile(rf"[(\[](?P<label>{_LABEL})\s*:\s*(?P<body>{_BODY})[)\]]", re.IGNORECASE)
+# ... or said in words: "Photo via Twitter @user", "screenshot from Telegram channel rybar".
+# A bare "X" is a letter as often as a platform ("from x-rays"): it counts with an account only.
+_PLATFORM_NAMES = "|".join(
+    [*sorted((re.escape(w) for w in _PLATFORM_WORDS if w != "x"), key=len, reverse=True),
+     r"x(?=\s*/|\s+@)"]
+)  # fmt: skip
+_VIA = re.compile(
+    r"\b(?P<label>photo|image|picture|screenshot|screengrab|footage|video)s?\s+"
+    r"(?:via|from|posted on|shared on|courtesy of)\s+"
+    rf"(?P<body>(?:{_PLATFORM_NAMES})\b"
+    # an account only where something marks it as one: "/name", "@name", "channel name"
+    r"(?:\s*/\s*@?[\w.]{2,40}|\s+@[\w.]{2,40}"
+    r"|\s+(?:(?:channel|account|user|page|profile|by)\s+)+@?[\w.]{2,40})?)",
+    re.IGNORECASE,
+)
+_FILLER = {"channel", "account", "user", "page", "profile", "by"}
 _MAX_WORDS = 8
 
 
 def find_credits(text: str) -> Iterator[Credit]:
     """Every credit line in a block of text, in order."""
-    if ":" not in text:
-        return  # every credit is "Label: body"; most paragraphs can skip the scan
-    matches = list(_LINE_CREDIT.finditer(text)) + list(_BRACKETED.finditer(text))
+    if ":" not in text and not _VIA.search(text):
+        return  # most paragraphs hold no credit at all
+    matches = [*_LINE_CREDIT.finditer(text), *_BRACKETED.finditer(text), *_VIA.finditer(text)]
     for match in sorted(matches, key=lambda m: m.start()):
-        credit = parse_credit(match.group(0).strip().strip("()[]"), match["label"], match["body"])
+        text = match.group(0).strip().strip("()[]").rstrip(".")
+        credit = parse_credit(text, match["label"], match["body"])
         if credit is not None:
             yield credit
 
@@ -63,7 +84,13 @@ def parse_credit(text: str, label: str, body: str) -> Credit | None:
     body = body.strip().rstrip(".")
     if not body or len(body.split()) > _MAX_WORDS:
         return None  # a sentence that starts with "Source:", not a credit
-    tokens = [t.strip() for t in re.split(r"\s*/\s*|\s+via\s+|\s*\|\s*", body) if t.strip()]
+    tokens = []
+    for token in re.split(r"\s*/\s*|\s+via\s+|\s*\|\s*|\s+(?=@)", body):
+        first, _, rest = token.strip().partition(" ")
+        if first.lower() in _PLATFORM_WORDS and rest:  # "Telegram channel rybar"
+            tokens += [first, *(w for w in rest.split() if w.lower() not in _FILLER)]
+        elif token.strip():
+            tokens.append(token.strip())
     kind = _LABELS[label.lower()]
     platform: Platform | None = None
     account: str | None = None

@@ -50,3 +50,37 @@ def test_figcaption_credit_is_tied_to_its_image() -> None:
     [credit] = extraction.credits
     assert credit.platform == "youtube"
     assert credit.image_url == "https://news.example/img/tank.jpg"
+
+
+@pytest.mark.parametrize(
+    ("text", "credit", "platform", "account", "kind"),
+    [
+        ("Protesters in Kyiv. Photo via Twitter @kyivindependent",
+         "Photo via Twitter @kyivindependent", "twitter", "kyivindependent", "photo"),
+        ("The clip (screenshot from Telegram channel rybar) shows the bridge.",
+         "screenshot from Telegram channel rybar", "telegram", "rybar", "screenshot"),
+        ("Footage posted on Telegram by @ukr_army shows the strike.",
+         "Footage posted on Telegram by @ukr_army", "telegram", "ukr_army", "video"),
+        ("A photo from X/visegrad24.", "photo from X/visegrad24", "twitter", "visegrad24", "photo"),
+        ("Photo via Twitter shows the crowd.", "Photo via Twitter", "twitter", None, "photo"),
+    ],
+)  # fmt: skip
+def test_credits_said_in_words(
+    text: str, credit: str, platform: str, account: str | None, kind: str
+) -> None:
+    [found] = list(find_credits(text))
+    assert (found.text, found.platform, found.account, found.kind) == (
+        credit,
+        platform,
+        account,
+        kind,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["An image from the ministry website shows it.", "The image from x-rays was clear.",
+     "Photos from the scene were shared widely."],
+)  # fmt: skip
+def test_prose_about_images_is_not_a_credit(text: str) -> None:
+    assert list(find_credits(text)) == []
