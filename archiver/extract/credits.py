@@ -64,14 +64,15 @@ _VIA = re.compile(
     r"|\s+(?:(?:channel|account|user|page|profile|by)\s+)+@?[\w.]{2,40})?)",
     re.IGNORECASE,
 )
+_VIA_WORDS = ("photo", "image", "picture", "screen", "footage", "video")
 _FILLER = {"channel", "account", "user", "page", "profile", "by"}
 _MAX_WORDS = 8
 
 
 def find_credits(text: str) -> Iterator[Credit]:
     """Every credit line in a block of text, in order."""
-    if ":" not in text and not _VIA.search(text):
-        return  # most paragraphs hold no credit at all
+    if ":" not in text and not any(word in text.lower() for word in _VIA_WORDS):
+        return  # most paragraphs hold no credit at all: skip the patterns
     matches = [*_LINE_CREDIT.finditer(text), *_BRACKETED.finditer(text), *_VIA.finditer(text)]
     for match in sorted(matches, key=lambda m: m.start()):
         text = match.group(0).strip().strip("()[]").rstrip(".")
