@@ -31,6 +31,7 @@ _MIN_GREYS = 96  # or, in black and white, distinct grey levels...
 _MIN_GREY_SPREAD = 16.0  # ...spread this widely
 _MAX_FRAME_INK = 0.35  # a frame is mostly background: text and icons mark little of it
 _MAX_FRAME_SPREAD = 10.0  # a frame's background is one flat colour (JPEG noise aside)
+_MIN_BORDER_SHARE = 0.12  # share of the border the background colour covers in a frame
 _GAP = 0.2  # gaps in a run of solid rows (columns) up to this share of the image are bridged
 
 
@@ -90,8 +91,10 @@ def content_box(rgb: np.ndarray) -> Box | None:
     height, width, _ = rgb.shape
     if height < 32 or width < 32:
         return None
-    pixels = rgb.astype(np.int16)
     background = _border_mode(rgb)
+    if background is None:
+        return None
+    pixels = rgb.astype(np.int16)
     marked = (np.abs(pixels - background).max(axis=2) > _DIFFERS).astype(np.float32)
     window = _window(height, width)
     solid = _box_mean(marked, window) >= _SOLID
@@ -117,11 +120,15 @@ def content_box(rgb: np.ndarray) -> Box | None:
     return left, top, right, bottom
 
 
-def _border_mode(rgb: np.ndarray) -> np.ndarray:
+def _border_mode(rgb: np.ndarray) -> np.ndarray | None:
+    """The commonest (coarsely quantised) border colour, or None when no colour dominates:
+    a frame's border is mostly its background, a plain photo's border is not."""
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]) // 16
     packed = border[:, 0].astype(np.int32) * 256 + border[:, 1] * 16 + border[:, 2]
-    values, counts = np.unique(packed, return_counts=True)
-    mode = int(values[np.argmax(counts)])
+    counts = np.bincount(packed, minlength=4096)
+    mode = int(np.argmax(counts))
+    if counts[mode] < _MIN_BORDER_SHARE * len(packed):
+        return None
     quantised = np.array([mode // 256, (mode // 16) % 16, mode % 16], dtype=np.int16)
     return quantised * 16 + 8
 

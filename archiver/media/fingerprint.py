@@ -33,9 +33,10 @@ from ..errors import MediaError
 from ..models import Fingerprint, ImageInfo
 from .contentbox import content_boxes
 
-HASH_VERSION = 2
+HASH_VERSION = 3
 WORK_SIZE = 512  # long side of the reduced picture: a photo inside a screenshot is found on it
 HASH_SIZE = 256  # long side of the picture the hashes are taken from
+CROP_HASH_SIZE = 128  # the nine crops are hashed smaller: PDQ works on 64x64 in the end
 _GRID = (0.0, 0.5, 1.0)  # where the stored 95% crops sit: a cropped copy is near one of them
 PDQ_QUALITY_FLOOR = 50  # PDQ's documented floor: below it the hash is not trustworthy
 _FLAT_STD = 6.0  # grey levels: below this spread the image is a flat colour
@@ -69,6 +70,11 @@ def fingerprint(data: bytes, source: str) -> Fingerprint:
     rgb = np.asarray(small)
     grey = small.convert("L")
     pdq, quality = _pdq(rgb)
+    # hashed from flipped pixels: PDQ's own dihedral variants land too far from that (measured)
+    mirror = _pdq(np.ascontiguousarray(rgb[:, ::-1]))[0]
+    crop_base = small.copy()
+    crop_base.thumbnail((CROP_HASH_SIZE, CROP_HASH_SIZE), Image.Resampling.BILINEAR)
+    crop_rgb = np.asarray(crop_base)
     boxes = content_boxes(work)
     scale = info.width / picture.width
     return Fingerprint(
@@ -78,14 +84,14 @@ def fingerprint(data: bytes, source: str) -> Fingerprint:
         whash=str(imagehash.whash(grey, image_scale=64)),
         pdq=pdq,
         pdq_quality=quality,
-        pdq_mirror=_pdq(np.ascontiguousarray(rgb[:, ::-1]))[0],
+        pdq_mirror=mirror,
         center_pdq=_pdq(_crop(rgb, 0.05, 0.5, 0.5))[0],
         hash_version=HASH_VERSION,
         boxes=[tuple(round(v * scale) for v in box) for box in boxes],  # type: ignore[misc]
         box_pdqs=[
             _pdq(_fit(work[top:bottom, left:right]))[0] for left, top, right, bottom in boxes
         ],
-        crop_pdqs=[_pdq(_crop(rgb, 0.025, x, y))[0] for x in _GRID for y in _GRID],
+        crop_pdqs=[_pdq(_crop(crop_rgb, 0.025, x, y))[0] for x in _GRID for y in _GRID],
         frame_pdqs=[_pdq(np.asarray(frame))[0] for frame in frames],
         low_information=quality < PDQ_QUALITY_FLOOR or float(np.asarray(grey).std()) < _FLAT_STD,
     )
@@ -181,5 +187,8 @@ def _fit(rgb: np.ndarray) -> np.ndarray:
 def _pdq(rgb: np.ndarray) -> tuple[str, int]:
     """PDQ as 64 hex digits, and its quality."""
     bits, quality = pdqhash.compute(rgb)
-    packed = np.packbits(bits.astype(np.uint8))
-    return packed.tobytes().hex(), int(quality)
+    return _hex(bits), int(quality)
+
+
+def _hex(bits: np.ndarray) -> str:
+    return np.packbits(bits.astype(np.uint8)).tobytes().hex()

@@ -15,7 +15,7 @@ from archiver.archive import Archive
 from archiver.cli import cli
 from archiver.config import ReuseConfig
 from archiver.media import reuse as reuse_module
-from archiver.media.fingerprint import fingerprint
+from archiver.media.fingerprint import HASH_VERSION, fingerprint
 from archiver.media.reuse import ReuseIndex
 
 from .images import PHOTOS, caption_bar, encode, photo, screenshot
@@ -153,4 +153,4 @@ def test_rehash_brings_old_rows_to_the_current_version(
     summary = archive.rehash()
     assert (summary.rehashed, summary.failed) == (1, [])
     [row] = archive.store.rows("SELECT hash_version, pdq FROM media")
-    assert row["hash_version"] == 2 and len(row["pdq"]) == 64
+    assert row["hash_version"] == HASH_VERSION and len(row["pdq"]) == 64
