@@ -5,6 +5,7 @@ The CLI, the tests (and later the web UI) all call its methods, one per verb.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 
@@ -81,11 +82,17 @@ class Archive:
         return rehash(self.store, self.blobs)
 
     def archive(
-        self, sources: list[str] | None = None, progress: ProgressCallback | None = None
+        self,
+        sources: list[str] | None = None,
+        progress: ProgressCallback | None = None,
+        since: date | None = None,
     ) -> RunSummary:
-        """Run the main job over files, folders and URLs (default: seeds/)."""
+        """Run the main job over files, folders, URLs, feeds and sitemaps (default: seeds/).
+
+        `since` skips feed and sitemap items dated before it.
+        """
         job = ArchiveJob(self.store, self.blobs, self.fetcher, self.config)
-        return job.run(sources or DEFAULT_SOURCES, progress)
+        return job.run(sources or DEFAULT_SOURCES, progress, since)
 
 
 def extract_source(source: str, config: Config, fetcher: Fetcher) -> Extraction:

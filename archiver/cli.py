@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 import click
@@ -99,27 +100,38 @@ def extract(ctx: click.Context, source: str, as_json: bool) -> None:
     "--from", "list_files", multiple=True, type=click.Path(dir_okay=False),
     help="A file listing sources, one per line (# comments allowed). Repeatable.",
 )  # fmt: skip
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Skip feed and sitemap items dated before this day (YYYY-MM-DD).",
+)  # fmt: skip
 @json_option
 @click.pass_context
 def archive(
-    ctx: click.Context, sources: tuple[str, ...], list_files: tuple[str, ...], as_json: bool
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    list_files: tuple[str, ...],
+    since: datetime | None,
+    as_json: bool,
 ) -> None:
     """Archive articles: find their posts and credits, capture each post, store everything.
 
-    SOURCES are files, folders (read recursively), http(s) URLs and image files; with
-    none given (and no --from), seeds/ is archived. One failing item is recorded and the
-    run goes on. Exit 0 when the run finished (failed captures are recorded, not fatal);
-    1 when the run itself failed or no source could be read at all.
+    SOURCES are files, folders (read recursively), http(s) URLs of articles or of posts,
+    RSS/Atom feeds and XML sitemaps (recognised by their content; they add the articles
+    they list), and image files; with none given (and no --from), seeds/ is archived.
+    One failing item is recorded and the run goes on. Exit 0 when the run finished (failed
+    captures are recorded, not fatal); 1 when the run itself failed or no source could be
+    read at all.
 
     \b
     Examples:
         archiver archive
         archiver --db nightly.db archive articles/ https://example.org/news/1 --json
-        archiver archive --from tonight.txt
+        archiver archive --from tonight.txt --since 2026-11-01
+        archiver archive https://example.org/feed.xml https://example.org/news-sitemap.xml
     """
     locations = list(sources) + [s for path in list_files for s in read_list_file(path)]
     with open_archive(ctx) as opened, _progress(enabled=sys.stderr.isatty()) as progress:
-        summary = opened.archive(locations or None, progress)
+        summary = opened.archive(locations or None, progress, since.date() if since else None)
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.describe())
     if _nothing_read(summary):
         sys.exit(EXIT_FAILED)

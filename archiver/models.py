@@ -375,6 +375,9 @@ class RunSummary:
     new_media: int = 0
     media_failures: dict[str, int] = field(default_factory=dict)
     reuse_links: int = 0
+    listings: int = 0  # feeds and sitemaps read
+    listed: int = 0  # articles they added to the run
+    listed_too_old: int = 0  # items they listed from before --since
     items_failed: list[dict[str, str]] = field(default_factory=list)
 
     def count_capture(self, status: CaptureStatus, reason: str | None) -> None:
@@ -398,7 +401,11 @@ class RunSummary:
             if status not in (CaptureStatus.OK, CaptureStatus.FAILED)
         ]
         lines = [
-            f"Run {self.run_id}: {_n(self.articles, 'article')} read"
+            f"Run {self.run_id}: "
+            + (f"{_n(self.listings, 'feed or sitemap', 'feeds or sitemaps')} listing"
+               f" {self.listed} new items ({self.listed_too_old} too old); "
+               if self.listings else "")
+            + f"{_n(self.articles, 'article')} read"
             + (f", {self.articles_failed} could not be read" if self.articles_failed else "")
             + f"; {_n(self.posts, 'embedded post')} found ({self.new_posts} new)"
             + f", {_n(self.credits, 'image credit')}.",
@@ -428,8 +435,8 @@ def _bump(counter: dict[str, int], key: str) -> None:
     counter[key] = counter.get(key, 0) + 1
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _reasons(counter: dict[str, int]) -> str:

@@ -17,6 +17,7 @@ import contextlib
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from ..platforms import ADAPTERS, CaptureContext, Pacer
 from ..platforms.base import outcome
 from ..store.blobs import BlobStore
 from ..store.db import Store
+from .feeds import Listed, read_listing
 from .media import MediaCollector
 from .sources import Source, SourceKind, expand, read_file
 
@@ -53,6 +55,8 @@ class _RunState:
 
     summary: RunSummary
     media: MediaCollector
+    since: date | None = None
+    sources: list[Source] = field(default_factory=list)  # grows as feeds and sitemaps list more
     captured_posts: set[int] = field(default_factory=set)
 
 
@@ -64,7 +68,12 @@ class ArchiveJob:
         self.config = config
         self.pacer = Pacer(config.platforms.interval)
 
-    def run(self, locations: list[str], progress: ProgressCallback | None = None) -> RunSummary:
+    def run(
+        self,
+        locations: list[str],
+        progress: ProgressCallback | None = None,
+        since: date | None = None,
+    ) -> RunSummary:
         # 1. Start the run.
         run_id = self.store.start_run(locations, self.config.operator)
         summary = RunSummary(run_id=run_id)
@@ -72,17 +81,20 @@ class ArchiveJob:
             self.store, self.blobs, self.fetcher, self.config,
             lambda exchange: self._record(exchange, run_id), summary,
         )  # fmt: skip
-        state = _RunState(summary, collector)
+        state = _RunState(summary, collector, since)
         try:
             # 2. Expand the sources.
-            sources = expand(locations)
-            # 3. Each source in turn; one failing does not stop the others.
-            for index, source in enumerate(sources):
+            state.sources = expand(locations)
+            # 3. Each source in turn; one failing does not stop the others. Feeds and sitemaps
+            #    add the articles they list to the end of the list.
+            index = 0
+            while index < len(state.sources):
                 if progress:
-                    progress(index, len(sources), source.location)
-                self._archive_source(source, state)
+                    progress(index, len(state.sources), state.sources[index].location)
+                self._archive_source(state.sources[index], state)
+                index += 1
             if progress:
-                progress(len(sources), len(sources), "done")
+                progress(len(state.sources), len(state.sources), "done")
         except BaseException as exc:
             with contextlib.suppress(StoreError):  # the store may be what failed
                 self.store.finish_run(
@@ -111,6 +123,10 @@ class ArchiveJob:
 
     def _archive_file(self, source: Source, state: _RunState) -> None:
         data = read_file(source.location, self.config.limits.max_article_bytes)
+        listing = read_listing(data)
+        if listing is not None:
+            self._queue_listed(listing, state)
+            return
         if looks_like_image(data):
             path = str(Path(source.location).resolve())
             occurrence = MediaOccurrence("", state.summary.run_id, source_path=path)
@@ -144,6 +160,10 @@ class ArchiveJob:
                     exchange=exchange_id, reason=reason, error=error,
                 )  # fmt: skip
             raise FetchError(error or "fetch failed", source.location, FailureReason(reason))
+        listing = read_listing(exchange.body, exchange.final_url)
+        if listing is not None:
+            self._queue_listed(listing, state)
+            return
         extraction = extract_document(
             exchange.body,
             source.key,
@@ -158,6 +178,20 @@ class ArchiveJob:
                 body_sha256=exchange.body_sha256, exchange=exchange_id,
             )  # fmt: skip
         self._capture_embeds(posts, extraction, state)
+
+    def _queue_listed(self, listing: list[Listed], state: _RunState) -> None:
+        """Add what a feed or sitemap lists to the run, once each, less what --since excludes."""
+        state.summary.listings += 1
+        known = {source.location for source in state.sources}
+        for item in listing:
+            if state.since and item.published and item.published < state.since:
+                state.summary.listed_too_old += 1
+                continue
+            if item.url in known:
+                continue
+            known.add(item.url)
+            state.sources.extend(expand([item.url]))
+            state.summary.listed += 1
 
     def _archive_post(self, source: Source, state: _RunState) -> None:
         """A post's URL given directly: no article, just the post and its capture."""
