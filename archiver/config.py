@@ -29,6 +29,10 @@ min_interval = 1.0                      # seconds between two requests to one pl
 min_interval = 2.0
 disabled_methods = ["oembed"]
 
+[recapture]
+schedule = ["1h", "1d", "7d", "30d"]    # capture known posts again this long after the first
+then_every = "30d"                      # and then at this interval
+
 [paths]
 blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
 """
@@ -45,6 +49,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import ConfigError
+from .jobs.schedule import duration
 from .models import Platform
 
 DEFAULT_USER_AGENT = f"archiver/{__version__} (social post archiver; evidence preservation)"
@@ -111,6 +116,14 @@ class ReuseConfig:
 
 
 @dataclass
+class RecaptureConfig:
+    """When known posts are captured again (see jobs/schedule.py)."""
+
+    schedule: list[str] = field(default_factory=lambda: ["1h", "1d", "7d", "30d"])
+    then_every: str = "30d"
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -123,6 +136,7 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     platforms: PlatformsConfig = field(default_factory=PlatformsConfig)
     reuse: ReuseConfig = field(default_factory=ReuseConfig)
+    recapture: RecaptureConfig = field(default_factory=RecaptureConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -150,6 +164,7 @@ class Config:
             "limits": LimitsConfig,
             "paths": PathsConfig,
             "reuse": ReuseConfig,
+            "recapture": RecaptureConfig,
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
@@ -163,6 +178,7 @@ class Config:
                 raise ConfigError(f"{source}: unknown setting {key!r}", source)
         config = cls(**kwargs)
         _check_host_map(config.network.host_map, source)
+        _check_durations(config.recapture, source)
         return config
 
 
@@ -201,6 +217,14 @@ def _seconds(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise ConfigError(f"{where} must be a number of seconds", where)
     return float(value)
+
+
+def _check_durations(recapture: RecaptureConfig, source: str) -> None:
+    try:
+        for text in [*recapture.schedule, recapture.then_every]:
+            duration(text)
+    except ValueError as exc:
+        raise ConfigError(f"{source} [recapture]: {exc}", source) from exc
 
 
 def _check_host_map(host_map: dict[str, str], source: str) -> None:

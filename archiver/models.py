@@ -243,6 +243,26 @@ class ReuseLink:
     run: int
 
 
+@dataclass(frozen=True)
+class PostRecord:
+    """A stored post, as recapture needs it: enough to capture it again."""
+
+    id: int
+    platform: Platform
+    post_id: str | None
+    url: str | None
+    author_handle: str | None
+    first_captured: str
+    last_captured: str
+
+    @property
+    def identity(self) -> str:
+        return f"{self.platform}:{self.post_id or self.url}"
+
+    def embed(self) -> Embed:
+        return Embed(self.platform, self.post_id, self.url, "recapture", self.author_handle)
+
+
 @dataclass
 class ArticleCapture:
     """One reading of an article, and what extraction found in it."""
@@ -378,12 +398,16 @@ class RunSummary:
     listings: int = 0  # feeds and sitemaps read
     listed: int = 0  # articles they added to the run
     listed_too_old: int = 0  # items they listed from before --since
+    changes: dict[str, int] = field(default_factory=dict)  # by kind, since the previous capture
     items_failed: list[dict[str, str]] = field(default_factory=list)
 
     def count_capture(self, status: CaptureStatus, reason: str | None) -> None:
         _bump(self.captures, str(status))
         if reason:
             _bump(self.failures, reason)
+
+    def count_change(self, kind: str) -> None:
+        _bump(self.changes, str(kind))
 
     def count_media_failure(self, reason: str | None) -> None:
         _bump(self.media_failures, reason or "unknown")
@@ -420,6 +444,8 @@ class RunSummary:
                if self.media_failures else "")
             + ".",
         ]  # fmt: skip
+        if self.changes:
+            lines.append(f"Changes since the previous captures: {_reasons(self.changes)}.")
         if failed and failed == self.failures.get("dns"):
             lines.append(
                 "Every post failed at DNS: this machine seems to have no internet access. "

@@ -75,6 +75,8 @@ def _sitemap(root: lxml.etree._Element, base_url: str | None) -> list[Listed]:
 
 def _feed(data: bytes, base_url: str | None) -> list[Listed]:
     parsed = feedparser.parse(data, response_headers={"content-location": base_url or ""})
+    # relative links resolve against where the feed came from, else the site it names
+    base_url = base_url or parsed.feed.get("link")
     listed = []
     for entry in parsed.entries:
         link = entry.get("link")

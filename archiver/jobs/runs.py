@@ -14,8 +14,9 @@ broken database) ends the run, which is then marked failed with everything befor
 from __future__ import annotations
 
 import contextlib
+import json
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..config import Config
 from ..errors import ArchiverError, FailureReason, FetchError, MediaError, SourceError, StoreError
 from ..extract import extract_document
 from ..extract.recognisers import recognise_url
+from ..extract.recognisers.twitter import status_url
 from ..fetch.client import Fetcher
 from ..media.fingerprint import looks_like_image
 from ..models import (
@@ -34,13 +36,17 @@ from ..models import (
     Exchange,
     Extraction,
     MediaOccurrence,
+    Platform,
+    PlatformCapture,
     PostCapture,
+    PostRecord,
     RunSummary,
 )
 from ..platforms import ADAPTERS, CaptureContext, Pacer
 from ..platforms.base import outcome
 from ..store.blobs import BlobStore
 from ..store.db import Store
+from .changes import compare, newer_version
 from .feeds import Listed, read_listing
 from .media import MediaCollector
 from .sources import Source, SourceKind, expand, read_file
@@ -74,15 +80,8 @@ class ArchiveJob:
         progress: ProgressCallback | None = None,
         since: date | None = None,
     ) -> RunSummary:
-        # 1. Start the run.
-        run_id = self.store.start_run(locations, self.config.operator)
-        summary = RunSummary(run_id=run_id)
-        collector = MediaCollector(
-            self.store, self.blobs, self.fetcher, self.config,
-            lambda exchange: self._record(exchange, run_id), summary,
-        )  # fmt: skip
-        state = _RunState(summary, collector, since)
-        try:
+        # 1. Start the run (and 4., finish it, as the block ends).
+        with self._running(locations, since) as state:
             # 2. Expand the sources.
             state.sources = expand(locations)
             # 3. Each source in turn; one failing does not stop the others. Feeds and sitemaps
@@ -95,15 +94,40 @@ class ArchiveJob:
                 index += 1
             if progress:
                 progress(len(state.sources), len(state.sources), "done")
+        return state.summary
+
+    def recapture(
+        self, posts: list[PostRecord], progress: ProgressCallback | None = None
+    ) -> RunSummary:
+        """Capture known posts again; what changed since each one's last capture is stored."""
+        with self._running([f"recapture:{len(posts)} posts"], None) as state:
+            for index, post in enumerate(posts):
+                if progress:
+                    progress(index, len(posts), post.url or post.identity)
+                if post.id not in state.captured_posts:
+                    state.captured_posts.add(post.id)
+                    self._capture_post(post.id, post.embed(), state)
+            if progress:
+                progress(len(posts), len(posts), "done")
+        return state.summary
+
+    @contextlib.contextmanager
+    def _running(self, locations: list[str], since: date | None) -> Iterator[_RunState]:
+        """A run's row from start to finish: marked failed, with what it did, if it breaks."""
+        run_id = self.store.start_run(locations, self.config.operator)
+        summary = RunSummary(run_id=run_id)
+        collector = MediaCollector(
+            self.store, self.blobs, self.fetcher, self.config,
+            lambda exchange: self._record(exchange, run_id), summary,
+        )  # fmt: skip
+        state = _RunState(summary, collector, since)
+        try:
+            yield state
         except BaseException as exc:
             with contextlib.suppress(StoreError):  # the store may be what failed
-                self.store.finish_run(
-                    run_id, "failed", {**state.summary.to_dict(), "error": str(exc)}
-                )
+                self.store.finish_run(run_id, "failed", {**summary.to_dict(), "error": str(exc)})
             raise
-        # 4. Finish the run.
-        self.store.finish_run(run_id, "finished", state.summary.to_dict())
-        return state.summary
+        self.store.finish_run(run_id, "finished", summary.to_dict())
 
     def _archive_source(self, source: Source, state: _RunState) -> None:
         try:
@@ -285,13 +309,43 @@ class ArchiveJob:
                 "", run_id, post=post, source_url=item.url, position=position
             )
             state.media.collect(item, occurrence)
+        previous = self.store.latest_capture(post)
         with self.store.atomic():
-            self.store.add_post_capture(PostCapture(post, run_id, embed.url, result))
+            capture = self.store.add_post_capture(PostCapture(post, run_id, embed.url, result))
+            if previous is not None:
+                self._store_changes(post, previous, capture, result, state)
         state.summary.count_capture(result.status, result.reason)
         for media_url in embed.media_urls:  # images the article's own markup showed
             state.media.image_at(
                 media_url, MediaOccurrence("", run_id, post=post, source_url=media_url)
             )
+        newer = newer_version(result) if result.status is CaptureStatus.OK else None
+        if newer:  # X: an edited post's old id still answers; the current text has its own
+            self._capture_newer_version(newer, result, state)
+
+    def _store_changes(
+        self, post: int, previous: dict[str, Any], capture: int, result: PlatformCapture,
+        state: _RunState,
+    ) -> None:  # fmt: skip
+        shas = [m.sha256 for m in result.media if m.sha256]
+        shas += [m["sha256"] for m in json.loads(previous["media"] or "[]") if m.get("sha256")]
+        for change in compare(previous, result, self.store.media_pdqs(shas)):
+            self.store.add_change(
+                post, previous["id"], capture, state.summary.run_id, change.kind, change.detail
+            )
+            state.summary.count_change(change.kind)
+
+    def _capture_newer_version(self, newer: str, result: PlatformCapture, state: _RunState) -> None:
+        handle = result.author_handle
+        embed = Embed(
+            Platform.TWITTER, newer, status_url(handle, newer), "edit:newer-version", handle
+        )
+        with self.store.atomic():
+            post, created = self.store.upsert_post(embed)
+        state.summary.new_posts += created
+        if post not in state.captured_posts:
+            state.captured_posts.add(post)
+            self._capture_post(post, embed, state)
 
     def _record(self, exchange: Exchange, run_id: int) -> int:
         """Store an exchange and its body whatever the outcome; return its row id."""

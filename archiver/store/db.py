@@ -26,7 +26,9 @@ from ..models import (
     Fingerprint,
     ImageInfo,
     MediaOccurrence,
+    Platform,
     PostCapture,
+    PostRecord,
     ReuseLink,
     utc_now,
 )
@@ -343,6 +345,40 @@ class Store:
 
     def has_media(self, sha256: str) -> bool:
         return self._one("SELECT sha256 FROM media WHERE sha256 = ?", [sha256]) is not None
+
+    def latest_capture(self, post: int) -> dict[str, Any] | None:
+        return self._one(
+            "SELECT * FROM post_captures WHERE post = ? ORDER BY id DESC LIMIT 1", [post]
+        )
+
+    def add_change(
+        self, post: int, from_capture: int, to_capture: int, run: int, kind: str,
+        detail: dict[str, Any],
+    ) -> None:  # fmt: skip
+        self._insert(
+            "changes",
+            {"post": post, "from_capture": from_capture, "to_capture": to_capture, "kind": kind,
+             "detail": json.dumps(detail, ensure_ascii=False), "run": run, "found_at": utc_now()},
+        )  # fmt: skip
+        self.append_event("post.changed", f"post:{post}", {"kind": kind, "capture": to_capture})
+
+    def media_pdqs(self, shas: list[str]) -> dict[str, str]:
+        marks = ",".join("?" * len(shas))
+        rows = (
+            self.rows(f"SELECT sha256, pdq FROM media WHERE sha256 IN ({marks})", shas)
+            if shas
+            else []
+        )
+        return {row["sha256"]: row["pdq"] for row in rows if row["pdq"]}
+
+    def captured_posts(self) -> list[PostRecord]:
+        """Every post with a capture: what recapture needs to rebuild it and judge due-ness."""
+        rows = self.rows(
+            "SELECT p.id, p.platform, p.post_id, p.url, p.author_handle,"
+            " min(c.captured_at) AS first_captured, max(c.captured_at) AS last_captured"
+            " FROM posts p JOIN post_captures c ON c.post = p.id GROUP BY p.id ORDER BY p.id"
+        )
+        return [PostRecord(**{**row, "platform": Platform(row["platform"])}) for row in rows]
 
     # The event chain -------------------------------------------------------------------
 

@@ -152,10 +152,23 @@ def migration_0003_fingerprints(db: Database) -> None:
     db["reuse_links"].create_index(["earlier"])
 
 
+def migration_0004_changes(db: Database) -> None:
+    """What changed between two captures of a post, found once when the later one is stored."""
+    db["changes"].create(
+        {"id": int, "post": int, "from_capture": int, "to_capture": int, "kind": str,
+         "detail": str, "run": int, "found_at": str},
+        pk="id", not_null=["post", "from_capture", "to_capture", "kind", "found_at"],
+        foreign_keys=[("post", "posts", "id"), ("from_capture", "post_captures", "id"),
+                      ("to_capture", "post_captures", "id"), ("run", "runs", "id")],
+    )  # fmt: skip
+    db["changes"].create_index(["post"])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
     migration_0003_fingerprints,
+    migration_0004_changes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

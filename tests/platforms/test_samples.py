@@ -122,7 +122,7 @@ def test_platform_answer_is_read_as_expected(
     post_url, method = arrange(player, platform, case, meta)
     archive = open_archive(player.only(platform, method))
     archive.archive([post_url])
-    [row] = archive.store.rows("SELECT * FROM post_captures")
+    row = archive.store.rows("SELECT * FROM post_captures ORDER BY id")[0]  # the post asked for
     expect = meta["expect"]
     assert (row["status"], row["reason"] or "ok") == (expect["status"], expect["reason"]), row[
         "error"
