@@ -5,7 +5,7 @@ The CLI, the tests (and later the web UI) all call its methods, one per verb.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -15,6 +15,7 @@ from .extract import extract_document
 from .fetch.client import Fetcher
 from .fetch.guard import Resolver
 from .jobs.runs import ArchiveJob, ProgressCallback
+from .jobs.schedule import due_posts
 from .jobs.sources import is_url, read_file
 from .media.lookup import ReuseAnswer, find_reuse
 from .media.rehash import RehashSummary, rehash
@@ -71,6 +72,25 @@ class Archive:
     def extract(self, source: str) -> Extraction:
         """Embeds and credits in one article: a file, or a URL fetched through the guard."""
         return extract_source(source, self.config, self.fetcher)
+
+    def recapture(
+        self,
+        urls: list[str] | None = None,
+        due: bool = False,
+        progress: ProgressCallback | None = None,
+        now: datetime | None = None,
+    ) -> RunSummary:
+        """Capture known posts again: those named (any URL form), those due, or all of them.
+
+        Each new capture is compared with the post's previous one and the changes stored.
+        """
+        job = ArchiveJob(self.store, self.blobs, self.fetcher, self.config)
+        if urls:
+            return job.run(urls, progress)
+        posts = self.store.captured_posts()
+        if due:
+            posts = due_posts(posts, self.config.recapture, now or datetime.now(UTC))
+        return job.recapture(posts, progress)
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""

@@ -137,6 +137,34 @@ def archive(
         sys.exit(EXIT_FAILED)
 
 
+@cli.command()
+@click.argument("urls", nargs=-1)
+@click.option("--due", is_flag=True, help="Only posts due under the [recapture] schedule.")
+@click.option("--all", "every", is_flag=True, help="Every post the archive has captured.")
+@json_option
+@click.pass_context
+def recapture(
+    ctx: click.Context, urls: tuple[str, ...], due: bool, every: bool, as_json: bool
+) -> None:
+    """Capture known posts again and record what changed since their last capture.
+
+    Give post URLs (any form), or --due for the posts the schedule says are due (by default
+    1 hour, 1 day, 7 days and 30 days after the first capture, then every 30 days), or
+    --all. Edits, media added, removed or re-encoded, deletions, posts made private or
+    withheld, posts that came back and renamed authors are stored as changes.
+
+    \b
+    Examples:
+        archiver recapture --due --json
+        archiver recapture https://x.com/someone/status/1660666060461764609
+    """
+    if bool(urls) + due + every != 1:
+        raise click.UsageError("give post URLs, or --due, or --all (one of them)")
+    with open_archive(ctx) as opened, _progress(enabled=sys.stderr.isatty()) as progress:
+        summary = opened.recapture(list(urls), due=due, progress=progress)
+    click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.describe())
+
+
 def _nothing_read(summary: RunSummary) -> bool:
     return summary.articles_failed > 0 and summary.articles == 0 and summary.media == 0
 

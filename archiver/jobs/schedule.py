@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import RecaptureConfig
+    from ..models import PostRecord
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -30,3 +35,18 @@ def is_due(
         cycles = (now - first - steps[-1]) // every
         passed.append(first + steps[-1] + cycles * every)
     return bool(passed) and max(passed) > last
+
+
+def due_posts(posts: list[PostRecord], config: RecaptureConfig, now: datetime) -> list[PostRecord]:
+    """The posts whose next capture is due by `now`, under the configured schedule."""
+    steps = [duration(step) for step in config.schedule]
+    every = duration(config.then_every)
+    return [
+        post
+        for post in posts
+        if is_due(_moment(post.first_captured), _moment(post.last_captured), now, steps, every)
+    ]
+
+
+def _moment(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))

@@ -62,9 +62,7 @@ def tombstone(text: str) -> dict[str, Any]:
 def serve_tweet(
     player: Player, body: dict[str, Any] | bytes, status: int = 200, **kwargs: Any
 ) -> None:
-    tweet_id = (
-        body["id_str"] if isinstance(body, dict) and "id_str" in body else kwargs.pop("tweet_id")
-    )
+    tweet_id = kwargs.pop("tweet_id", None) or body["id_str"]  # type: ignore[index]
     query = {"id": tweet_id, "token": syndication_token(tweet_id), "lang": "en"}
     player.serve(
         "cdn.syndication.twimg.com", "/tweet-result", body, status=status, query=query, **kwargs
