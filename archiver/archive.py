@@ -5,6 +5,8 @@ The CLI, the tests (and later the web UI) all call its methods, one per verb.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +25,7 @@ from .models import Extraction, RunSummary
 from .platforms import check_settings
 from .store.blobs import LocalBlobStore
 from .store.db import Store
+from .store.lock import exclusive
 
 DEFAULT_DB = "archive.db"
 DEFAULT_SOURCES = ["seeds/"]
@@ -84,13 +87,13 @@ class Archive:
 
         Each new capture is compared with the post's previous one and the changes stored.
         """
-        job = ArchiveJob(self.store, self.blobs, self.fetcher, self.config)
-        if urls:
-            return job.run(urls, progress)
-        posts = self.store.captured_posts()
-        if due:
-            posts = due_posts(posts, self.config.recapture, now or datetime.now(UTC))
-        return job.recapture(posts, progress)
+        with self._job() as job:
+            if urls:
+                return job.run(urls, progress)
+            posts = self.store.captured_posts()
+            if due:
+                posts = due_posts(posts, self.config.recapture, now or datetime.now(UTC))
+            return job.recapture(posts, progress)
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""
@@ -111,8 +114,23 @@ class Archive:
 
         `since` skips feed and sitemap items dated before it.
         """
+        with self._job() as job:
+            return job.run(sources or DEFAULT_SOURCES, progress, since)
+
+    def resume(self, progress: ProgressCallback | None = None) -> RunSummary | None:
+        """Finish the latest run that was killed; None when every run finished."""
+        with self._job() as job:
+            return job.resume(progress)
+
+    @contextmanager
+    def _job(self) -> Iterator[ArchiveJob]:
+        """The archive job, holding the archive's write lock while it runs."""
         job = ArchiveJob(self.store, self.blobs, self.fetcher, self.config)
-        return job.run(sources or DEFAULT_SOURCES, progress, since)
+        if self.store.path == ":memory:":
+            yield job
+            return
+        with exclusive(Path(self.store.path)):
+            yield job
 
 
 def extract_source(source: str, config: Config, fetcher: Fetcher) -> Extraction:

@@ -104,6 +104,10 @@ def extract(ctx: click.Context, source: str, as_json: bool) -> None:
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Skip feed and sitemap items dated before this day (YYYY-MM-DD).",
 )  # fmt: skip
+@click.option(
+    "--resume", is_flag=True,
+    help="Finish the latest run that was killed, instead of starting a new one.",
+)  # fmt: skip
 @json_option
 @click.pass_context
 def archive(
@@ -111,6 +115,7 @@ def archive(
     sources: tuple[str, ...],
     list_files: tuple[str, ...],
     since: datetime | None,
+    resume: bool,
     as_json: bool,
 ) -> None:
     """Archive articles: find their posts and credits, capture each post, store everything.
@@ -128,10 +133,20 @@ def archive(
         archiver --db nightly.db archive articles/ https://example.org/news/1 --json
         archiver archive --from tonight.txt --since 2026-11-01
         archiver archive https://example.org/feed.xml https://example.org/news-sitemap.xml
+        archiver archive --resume
     """
     locations = list(sources) + [s for path in list_files for s in read_list_file(path)]
+    if resume and locations:
+        raise click.UsageError("--resume takes no sources: it finishes the killed run's own")
     with open_archive(ctx) as opened, _progress(enabled=sys.stderr.isatty()) as progress:
-        summary = opened.archive(locations or None, progress, since.date() if since else None)
+        if resume:
+            resumed = opened.resume(progress)
+            if resumed is None:
+                click.echo("Nothing to resume: every run finished.")
+                return
+            summary = resumed
+        else:
+            summary = opened.archive(locations or None, progress, since.date() if since else None)
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.describe())
     if _nothing_read(summary):
         sys.exit(EXIT_FAILED)

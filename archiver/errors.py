@@ -7,6 +7,7 @@
     │   └── PolicyRefused    the SSRF guard or a limit said no      (.url, .reason)
     ├── ParseError           a platform answered in a form we cannot read (.url)
     ├── StoreError           the database or blob store failed      (.path)
+    │   └── LockedError      another job is writing the archive     (.path)
     └── MediaError           bytes that are not a decodable image   (.source)
 
 Library code translates httpx, sqlite3, OSError, Pillow and lxml errors into these at
@@ -97,6 +98,10 @@ class StoreError(ArchiverError):
     def __init__(self, message: str, path: str | None = None) -> None:
         super().__init__(message)
         self.path = path
+
+
+class LockedError(StoreError):
+    """Another archiver job holds the archive's write lock."""
 
 
 class MediaError(ArchiverError):

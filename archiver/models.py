@@ -384,6 +384,7 @@ class RunSummary:
     """The outcome of one `archive` run, as printed and stored."""
 
     run_id: int
+    resumed: bool = False  # this summary covers what was left of a killed run
     articles: int = 0
     articles_failed: int = 0
     posts: int = 0

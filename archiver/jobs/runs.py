@@ -82,19 +82,41 @@ class ArchiveJob:
     ) -> RunSummary:
         # 1. Start the run (and 4., finish it, as the block ends).
         with self._running(locations, since) as state:
-            # 2. Expand the sources.
+            # 2. Expand the sources into the run's work queue, kept in the database.
             state.sources = expand(locations)
-            # 3. Each source in turn; one failing does not stop the others. Feeds and sitemaps
-            #    add the articles they list to the end of the list.
-            index = 0
-            while index < len(state.sources):
-                if progress:
-                    progress(index, len(state.sources), state.sources[index].location)
-                self._archive_source(state.sources[index], state)
-                index += 1
-            if progress:
-                progress(len(state.sources), len(state.sources), "done")
+            self.store.queue_items(state.summary.run_id, [s.location for s in state.sources])
+            # 3. Each source in turn.
+            self._work(state, 0, progress)
         return state.summary
+
+    def resume(self, progress: ProgressCallback | None = None) -> RunSummary | None:
+        """Finish the latest run that was killed: its pending items, each post captured once."""
+        run_id = self.store.interrupted_run()
+        if run_id is None:
+            return None
+        items = self.store.run_items(run_id)
+        with self._running([], None, resumed=run_id) as state:
+            state.sources = [s for item in items for s in expand([item["location"]])]
+            state.captured_posts = self.store.posts_captured_in(run_id)
+            start = next(
+                (i for i, item in enumerate(items) if item["status"] == "pending"), len(items)
+            )
+            self._work(state, start, progress)
+        return state.summary
+
+    def _work(self, state: _RunState, start: int, progress: ProgressCallback | None) -> None:
+        """Each source from `start` on; one failing does not stop the others. Feeds and sitemaps
+        add the articles they list to the end of the queue. Each item is marked done as it ends,
+        so a killed run resumes where it stopped."""
+        index = start
+        while index < len(state.sources):
+            if progress:
+                progress(index, len(state.sources), state.sources[index].location)
+            error = self._archive_source(state.sources[index], state)
+            self.store.mark_item(state.summary.run_id, index, "failed" if error else "done", error)
+            index += 1
+        if progress:
+            progress(len(state.sources), len(state.sources), "done")
 
     def recapture(
         self, posts: list[PostRecord], progress: ProgressCallback | None = None
@@ -112,10 +134,16 @@ class ArchiveJob:
         return state.summary
 
     @contextlib.contextmanager
-    def _running(self, locations: list[str], since: date | None) -> Iterator[_RunState]:
+    def _running(
+        self, locations: list[str], since: date | None, resumed: int | None = None
+    ) -> Iterator[_RunState]:
         """A run's row from start to finish: marked failed, with what it did, if it breaks."""
-        run_id = self.store.start_run(locations, self.config.operator)
-        summary = RunSummary(run_id=run_id)
+        if resumed is None:
+            run_id = self.store.start_run(locations, self.config.operator)
+        else:
+            run_id = resumed
+            self.store.resume_run(run_id)
+        summary = RunSummary(run_id=run_id, resumed=resumed is not None)
         collector = MediaCollector(
             self.store, self.blobs, self.fetcher, self.config,
             lambda exchange: self._record(exchange, run_id), summary,
@@ -129,7 +157,8 @@ class ArchiveJob:
             raise
         self.store.finish_run(run_id, "finished", summary.to_dict())
 
-    def _archive_source(self, source: Source, state: _RunState) -> None:
+    def _archive_source(self, source: Source, state: _RunState) -> str | None:
+        """Archive one source; the error, when it failed (recorded in the summary too)."""
         try:
             if source.kind is SourceKind.POST:
                 self._archive_post(source, state)
@@ -142,6 +171,8 @@ class ArchiveJob:
         except ArchiverError as exc:
             state.summary.articles_failed += 1
             state.summary.items_failed.append({"source": source.location, "error": str(exc)})
+            return str(exc)
+        return None
 
     # Articles ------------------------------------------------------------------------------
 
@@ -214,7 +245,9 @@ class ArchiveJob:
             if item.url in known:
                 continue
             known.add(item.url)
-            state.sources.extend(expand([item.url]))
+            added = expand([item.url])
+            state.sources.extend(added)
+            self.store.queue_items(state.summary.run_id, [s.location for s in added])
             state.summary.listed += 1
 
     def _archive_post(self, source: Source, state: _RunState) -> None:
@@ -241,17 +274,18 @@ class ArchiveJob:
     ) -> _StoredArticle:
         """Article, capture, posts, embeds and credits, inside the caller's transaction."""
         article = self.store.upsert_article(source.key, str(source.kind), extraction.title)
-        self.store.add_article_capture(
-            ArticleCapture(
-                article,
-                state.summary.run_id,
-                status,
-                embeds_found=len(extraction.embeds),
-                credits_found=len(extraction.credits),
-                warnings=list(extraction.warnings),
-                **capture,
+        if not self.store.article_captured_in(article, state.summary.run_id):  # resumed runs
+            self.store.add_article_capture(
+                ArticleCapture(
+                    article,
+                    state.summary.run_id,
+                    status,
+                    embeds_found=len(extraction.embeds),
+                    credits_found=len(extraction.credits),
+                    warnings=list(extraction.warnings),
+                    **capture,
+                )
             )
-        )
         if status is CaptureStatus.OK:
             state.summary.articles += 1
         stored = _StoredArticle(article)

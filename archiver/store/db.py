@@ -103,6 +103,47 @@ class Store:
             )
             self.append_event("run.finished", f"run:{run_id}", {"status": status})
 
+    def queue_items(self, run_id: int, locations: list[str]) -> None:
+        """Add sources to a run's work queue, after those it has (feeds add as they are read)."""
+        with self.atomic():
+            row = self._one("SELECT max(position) AS last FROM run_items WHERE run = ?", [run_id])
+            start = 0 if row is None or row["last"] is None else row["last"] + 1
+            self.db["run_items"].insert_all(
+                {"run": run_id, "position": start + n, "location": location,
+                 "status": "pending", "updated_at": utc_now()}
+                for n, location in enumerate(locations)
+            )  # fmt: skip
+
+    def mark_item(self, run_id: int, position: int, status: str, error: str | None = None) -> None:
+        with self.atomic():
+            self.db.execute(
+                "UPDATE run_items SET status = ?, error = ?, updated_at = ?"
+                " WHERE run = ? AND position = ?",
+                [status, error, utc_now(), run_id, position],
+            )
+
+    def run_items(self, run_id: int) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM run_items WHERE run = ? ORDER BY position", [run_id])
+
+    def interrupted_run(self) -> int | None:
+        """The latest run that never finished (killed, or the machine went down)."""
+        row = self._one("SELECT id FROM runs WHERE status = 'running' ORDER BY id DESC LIMIT 1", [])
+        return int(row["id"]) if row else None
+
+    def article_captured_in(self, article: int, run_id: int) -> bool:
+        row = self._one(
+            "SELECT id FROM article_captures WHERE article = ? AND run = ?", [article, run_id]
+        )
+        return row is not None
+
+    def posts_captured_in(self, run_id: int) -> set[int]:
+        rows = self.rows("SELECT DISTINCT post FROM post_captures WHERE run = ?", [run_id])
+        return {int(row["post"]) for row in rows}
+
+    def resume_run(self, run_id: int) -> None:
+        with self.atomic():
+            self.append_event("run.resumed", f"run:{run_id}", {})
+
     # Exchanges and blobs ---------------------------------------------------------------
 
     def add_blob(self, sha256: str, size: int, mime: str | None) -> None:

@@ -164,11 +164,23 @@ def migration_0004_changes(db: Database) -> None:
     db["changes"].create_index(["post"])
 
 
+def migration_0005_run_items(db: Database) -> None:
+    """A run's work queue, kept in the database so a killed run can be resumed."""
+    db["run_items"].create(
+        {"id": int, "run": int, "position": int, "location": str, "status": str,
+         "error": str, "updated_at": str},
+        pk="id", not_null=["run", "position", "location", "status", "updated_at"],
+        foreign_keys=[("run", "runs", "id")],
+    )  # fmt: skip
+    db["run_items"].create_index(["run", "position"], unique=True)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
     migration_0003_fingerprints,
     migration_0004_changes,
+    migration_0005_run_items,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
