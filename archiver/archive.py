@@ -16,6 +16,7 @@ from .errors import FailureReason, FetchError
 from .extract import extract_document
 from .fetch.client import Fetcher
 from .fetch.guard import Resolver
+from .jobs.jobfile import JobFile, JobReport, notify, now_utc
 from .jobs.runs import ArchiveJob, ProgressCallback
 from .jobs.schedule import due_posts
 from .jobs.sources import is_url, read_file
@@ -94,6 +95,23 @@ class Archive:
             if due:
                 posts = due_posts(posts, self.config.recapture, now or datetime.now(UTC))
             return job.recapture(posts, progress)
+
+    def run_job(self, jobfile: JobFile) -> JobReport:
+        """The nightly job: finish a killed run, archive, recapture, report, notify."""
+        started = now_utc()
+        resumed = self.resume()
+        archived = self.archive(jobfile.locations() or None, since=jobfile.since(started.date()))
+        recaptured = None
+        if jobfile.recapture != "none":
+            recaptured = self.recapture(due=jobfile.recapture == "due", now=started)
+        report = JobReport(
+            started.isoformat(), now_utc().isoformat(), resumed, archived, recaptured
+        )
+        path = jobfile.report_path(started)
+        if path:
+            report.write(path)
+        notify(jobfile.notify, path)
+        return report
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""

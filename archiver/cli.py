@@ -21,6 +21,7 @@ from .archive import DEFAULT_DB, Archive, extract_source
 from .config import Config
 from .errors import ArchiverError
 from .fetch.client import Fetcher
+from .jobs.jobfile import JobFile
 from .jobs.sources import read_list_file
 from .media.lookup import ReuseAnswer
 from .models import Extraction, RunSummary
@@ -178,6 +179,35 @@ def recapture(
     with open_archive(ctx) as opened, _progress(enabled=sys.stderr.isatty()) as progress:
         summary = opened.recapture(list(urls), due=due, progress=progress)
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.describe())
+
+
+@cli.group()
+def job() -> None:
+    """Jobs for cron and systemd timers.
+
+    \b
+    Example:
+        archiver job run examples/nightly.toml
+    """
+
+
+@job.command("run")
+@click.argument("jobfile", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@click.pass_context
+def job_run(ctx: click.Context, jobfile: str, as_json: bool) -> None:
+    """Run a nightly job file: resume, archive, recapture, report, notify.
+
+    See examples/nightly.toml for every setting. Exit 0 when the job ran; 1 when it could
+    not (another job holds the archive, the database is unusable, the notification failed).
+
+    \b
+    Example:
+        archiver --db /srv/evidence/archive.db job run /srv/evidence/nightly.toml
+    """
+    with open_archive(ctx) as opened:
+        report = opened.run_job(JobFile.load(jobfile))
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.describe())
 
 
 def _nothing_read(summary: RunSummary) -> bool:

@@ -1,0 +1,136 @@
+"""`archiver job run JOBFILE.toml`: the nightly job, as cron or systemd runs it.
+
+    [job]
+    sources = ["https://example.org/feed.xml", "/srv/articles/"]   # as `archive` takes them
+    from = ["/srv/evidence/tonight.txt"]                           # list files, optional
+    since_days = 2            # skip feed and sitemap items older than this (optional)
+    recapture = "due"         # "due", "all" or "none": known posts captured again
+    report = "reports/nightly-{date}.json"   # JSON report; an HTML page is written beside it
+    notify = ["/usr/local/bin/mail-report", "{report}"]   # run after the report is written
+
+Steps: finish a killed run if there is one; archive the sources; recapture; write the
+report; run the notification command. Paths in the file are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import subprocess
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..models import RunSummary
+from .sources import is_url, read_list_file
+
+_RECAPTURE = ("due", "all", "none")
+
+
+@dataclass
+class JobFile:
+    path: Path
+    sources: list[str] = field(default_factory=list)
+    list_files: list[str] = field(default_factory=list)
+    since_days: int | None = None
+    recapture: str = "due"
+    report: str | None = None
+    notify: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> JobFile:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text("utf-8")).get("job")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read job file {path}: {exc}", str(path)) from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: no [job] table", str(path))
+        known = {"sources", "from", "since_days", "recapture", "report", "notify"}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown job setting(s) {', '.join(sorted(unknown))}", str(path)
+            )
+        job = cls(
+            path,
+            [_relative(path, s) for s in data.get("sources", [])],
+            [_relative(path, s) for s in data.get("from", [])],
+            data.get("since_days"),
+            data.get("recapture", "due"),
+            data.get("report"),
+            [str(part) for part in data.get("notify", [])],
+        )
+        if job.recapture not in _RECAPTURE:
+            raise ConfigError(
+                f"{path}: recapture must be one of {', '.join(_RECAPTURE)}", str(path)
+            )
+        return job
+
+    def locations(self) -> list[str]:
+        return self.sources + [s for f in self.list_files for s in read_list_file(f)]
+
+    def since(self, today: date) -> date | None:
+        return today - timedelta(days=self.since_days) if self.since_days is not None else None
+
+    def report_path(self, now: datetime) -> Path | None:
+        if not self.report:
+            return None
+        return Path(_relative(self.path, self.report.replace("{date}", now.strftime("%Y-%m-%d"))))
+
+
+@dataclass
+class JobReport:
+    started_at: str
+    finished_at: str
+    resumed: RunSummary | None
+    archived: RunSummary
+    recaptured: RunSummary | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "resumed": self.resumed.to_dict() if self.resumed else None,
+            "archived": self.archived.to_dict(),
+            "recaptured": self.recaptured.to_dict() if self.recaptured else None,
+        }
+
+    def describe(self) -> str:
+        parts = [s.describe() for s in (self.resumed, self.archived, self.recaptured) if s]
+        return "\n".join(parts)
+
+    def write(self, path: Path) -> None:
+        """The report as JSON and, beside it, a self-contained HTML page."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), "utf-8")
+        body = html.escape(self.describe())
+        page = (
+            "<!doctype html><meta charset=utf-8><title>archiver report</title>"
+            f"<h1>archiver report, {html.escape(self.finished_at)}</h1><pre>{body}</pre>"
+        )
+        path.with_suffix(".html").write_text(page, "utf-8")
+
+
+def notify(command: list[str], report: Path | None) -> None:
+    """Run the notification command with the report's path; its failure is the job's."""
+    if not command:
+        return
+    argv = [part.replace("{report}", str(report or "")) for part in command]
+    try:
+        subprocess.run(argv, check=True, timeout=300, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ConfigError(f"notify command {argv[0]} failed: {exc}") from exc
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _relative(jobfile: Path, value: str) -> str:
+    if is_url(value) or Path(value).is_absolute():
+        return value
+    return str(jobfile.parent / value)
