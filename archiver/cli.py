@@ -1,7 +1,9 @@
 """The `archiver` command: parse flags, make one call on `Archive`, print the result.
 
-This is the one place errors are caught: an `ArchiverError` becomes one line on stderr and
-exit code 1; usage errors exit 2 (click's convention).
+This is the one place errors are caught: an `ArchiverError` becomes one line on stderr.
+Exit codes: 0 all done; 1 done, but some sources (articles, files, images, queries) failed,
+or an error of its own; 2 usage or configuration error; 3 could not run (another job holds
+the archive, the database or blob store is unusable).
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import click
 from . import __version__
 from .archive import DEFAULT_DB, Archive, extract_source
 from .config import Config
-from .errors import ArchiverError
+from .errors import ArchiverError, ConfigError, StoreError
 from .fetch.client import Fetcher
 from .jobs.jobfile import JobFile
 from .jobs.sources import read_list_file
 from .media.lookup import ReuseAnswer
-from .models import Extraction, RunSummary
+from .models import Extraction
 
-EXIT_FAILED = 1
+EXIT_FAILED = 1  # done, with items that failed
+EXIT_USAGE = 2  # usage or configuration error (click exits 2 for usage errors too)
+EXIT_CANNOT_RUN = 3  # another job holds the archive, or the store is unusable
 
 
 class ArchiverGroup(click.Group):
@@ -37,7 +41,15 @@ class ArchiverGroup(click.Group):
             return super().invoke(ctx)
         except ArchiverError as exc:
             click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
-            sys.exit(EXIT_FAILED)
+            sys.exit(_exit_code(exc))
+
+
+def _exit_code(error: ArchiverError) -> int:
+    if isinstance(error, ConfigError):
+        return EXIT_USAGE
+    if isinstance(error, StoreError):
+        return EXIT_CANNOT_RUN
+    return EXIT_FAILED
 
 
 @click.group(cls=ArchiverGroup)
@@ -124,9 +136,10 @@ def archive(
     SOURCES are files, folders (read recursively), http(s) URLs of articles or of posts,
     RSS/Atom feeds and XML sitemaps (recognised by their content; they add the articles
     they list), and image files; with none given (and no --from), seeds/ is archived.
-    One failing item is recorded and the run goes on. Exit 0 when the run finished (failed
-    captures are recorded, not fatal); 1 when the run itself failed or no source could be
-    read at all.
+    One failing item is recorded and the run goes on. Exit 0 when every source was read
+    (posts that could not be captured are recorded, not failures of the run); 1 when some
+    source could not be read; 2 for a usage or configuration error; 3 when the run could
+    not start or go on (another job holds the archive, the database is unusable).
 
     \b
     Examples:
@@ -149,7 +162,7 @@ def archive(
         else:
             summary = opened.archive(locations or None, progress, since.date() if since else None)
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.describe())
-    if _nothing_read(summary):
+    if summary.articles_failed:
         sys.exit(EXIT_FAILED)
 
 
@@ -208,10 +221,6 @@ def job_run(ctx: click.Context, jobfile: str, as_json: bool) -> None:
     with open_archive(ctx) as opened:
         report = opened.run_job(JobFile.load(jobfile))
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.describe())
-
-
-def _nothing_read(summary: RunSummary) -> bool:
-    return summary.articles_failed > 0 and summary.articles == 0 and summary.media == 0
 
 
 @contextmanager

@@ -88,7 +88,7 @@ def test_bad_config_is_one_line_on_stderr(tmp_path: Path) -> None:
     code, _, err = run(
         "--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED)
     )
-    assert code == 1
+    assert code == 2  # a configuration error
     assert err.strip().splitlines() == [
         f"Error: ConfigError: {config} [network]: allow_private must be bool"
     ]
@@ -97,7 +97,7 @@ def test_bad_config_is_one_line_on_stderr(tmp_path: Path) -> None:
 def test_unreadable_database_is_one_line_on_stderr(tmp_path: Path) -> None:
     (tmp_path / "db").write_bytes(b"this is not a database" * 100)
     code, _, err = run("--db", str(tmp_path / "db"), "archive", str(SEED))
-    assert code == 1
+    assert code == 3  # could not run
     assert len(err.strip().splitlines()) == 1 and err.startswith(
         "Error: StoreError: cannot open database"
     )
@@ -122,7 +122,7 @@ def test_bad_inputs_are_reported_without_a_traceback(tmp_path: Path) -> None:
     (folder / "b.bin").write_bytes(bytes(range(256)) * 10)
     (folder / "c.html").write_bytes(b"<div>" * 100_000)
     code, out, err = run("--db", str(tmp_path / "a.db"), "archive", str(folder), str(SEED))
-    assert code == 0
+    assert code == 1  # some sources could not be read
     assert "Traceback" not in out + err
     assert "a.jpg: named as an image but is not one" in out
     assert "b.bin: binary file" in out
@@ -135,7 +135,7 @@ def test_unknown_disabled_method_is_a_config_error(tmp_path: Path) -> None:
     code, _, err = run(
         "--config", str(config), "--db", str(tmp_path / "a.db"), "archive", str(SEED)
     )
-    assert code == 1
+    assert code == 2
     assert err.strip() == (
         "Error: ConfigError: [platforms.twitter] disabled_methods: unknown syndicashun"
         " (methods: syndication, oembed, embed_page)"

@@ -40,7 +40,7 @@ def test_a_second_job_on_the_same_archive_is_refused(tmp_path: Path) -> None:
         ):
             archive.archive([str(tmp_path)])
         result = CliRunner().invoke(cli, ["--db", str(db), "archive", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # could not run
     assert result.stderr.startswith("Error: LockedError:") and len(result.stderr.splitlines()) == 1
 
 
