@@ -100,7 +100,10 @@ class Archive:
         """The nightly job: finish a killed run, archive, recapture, report, notify."""
         started = now_utc()
         resumed = self.resume()
-        archived = self.archive(jobfile.locations() or None, since=jobfile.since(started.date()))
+        locations = jobfile.locations()  # none: a recapture-only job (never the seeds/ default)
+        archived = (
+            self.archive(locations, since=jobfile.since(started.date())) if locations else None
+        )
         recaptured = None
         if jobfile.recapture != "none":
             recaptured = self.recapture(due=jobfile.recapture == "due", now=started)

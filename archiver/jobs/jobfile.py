@@ -87,7 +87,7 @@ class JobReport:
     started_at: str
     finished_at: str
     resumed: RunSummary | None
-    archived: RunSummary
+    archived: RunSummary | None
     recaptured: RunSummary | None
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,7 +95,7 @@ class JobReport:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "resumed": self.resumed.to_dict() if self.resumed else None,
-            "archived": self.archived.to_dict(),
+            "archived": self.archived.to_dict() if self.archived else None,
             "recaptured": self.recaptured.to_dict() if self.recaptured else None,
         }
 

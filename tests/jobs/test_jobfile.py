@@ -80,3 +80,14 @@ def test_bad_job_files_are_config_errors(tmp_path: Path, text: str, message: str
 def test_the_shipped_example_loads() -> None:
     example = JobFile.load(Path(__file__).parent.parent.parent / "examples" / "nightly.toml")
     assert example.recapture == "due" and example.since_days == 2
+
+
+def test_a_recapture_only_job_archives_no_default_sources(player: Player, tmp_path: Path) -> None:
+    job = tmp_path / "recapture.toml"
+    job.write_text('[job]\nrecapture = "all"\n')
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "a.db"), "job", "run", str(job), "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["archived"] is None and report["recaptured"]["posts"] == 0
