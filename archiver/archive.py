@@ -110,6 +110,8 @@ class Archive:
         report = JobReport(
             started.isoformat(), now_utc().isoformat(), resumed, archived, recaptured
         )
+        report.changes = self.store.changes_in_runs(report.runs())
+        report.reuse = self.store.reuse_in_runs(report.runs())
         path = jobfile.report_path(started)
         if path:
             report.write(path)

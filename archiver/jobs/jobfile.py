@@ -89,6 +89,11 @@ class JobReport:
     resumed: RunSummary | None
     archived: RunSummary | None
     recaptured: RunSummary | None
+    changes: list[dict[str, Any]] = field(default_factory=list)  # with before and after
+    reuse: list[dict[str, Any]] = field(default_factory=list)  # images seen before
+
+    def runs(self) -> list[int]:
+        return [s.run_id for s in (self.resumed, self.archived, self.recaptured) if s]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,10 +102,15 @@ class JobReport:
             "resumed": self.resumed.to_dict() if self.resumed else None,
             "archived": self.archived.to_dict() if self.archived else None,
             "recaptured": self.recaptured.to_dict() if self.recaptured else None,
+            "changes": self.changes,
+            "reuse": self.reuse,
         }
 
     def describe(self) -> str:
         parts = [s.describe() for s in (self.resumed, self.archived, self.recaptured) if s]
+        parts += [
+            f"  {c['kind']}: {c['url'] or c['identity_key']} {c['detail']}" for c in self.changes
+        ]
         return "\n".join(parts)
 
     def write(self, path: Path) -> None:

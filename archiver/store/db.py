@@ -403,6 +403,31 @@ class Store:
         )  # fmt: skip
         self.append_event("post.changed", f"post:{post}", {"kind": kind, "capture": to_capture})
 
+    def changes_in_runs(self, runs: list[int]) -> list[dict[str, Any]]:
+        """Every change found by these runs, with the post it concerns."""
+        marks = ",".join("?" * len(runs))
+        return (
+            self.rows(
+                "SELECT c.kind, c.detail, c.found_at, p.platform, p.url, p.identity_key"
+                " FROM changes c JOIN posts p ON p.id = c.post"
+                f" WHERE c.run IN ({marks}) ORDER BY c.id",
+                runs,
+            )
+            if runs
+            else []
+        )
+
+    def reuse_in_runs(self, runs: list[int]) -> list[dict[str, Any]]:
+        marks = ",".join("?" * len(runs))
+        return (
+            self.rows(
+                f"SELECT media, earlier, method, distance FROM reuse_links WHERE run IN ({marks})",
+                runs,
+            )
+            if runs
+            else []
+        )
+
     def media_pdqs(self, shas: list[str]) -> dict[str, str]:
         marks = ",".join("?" * len(shas))
         rows = (

@@ -58,6 +58,8 @@ def test_two_nights_catch_an_edit_and_a_deletion(player: Player, tmp_path: Path)
     assert second.exit_code == 0, second.stderr
     report = json.loads(second.stdout)
     assert report["archived"]["changes"] == {"status_changed": 1, "text_edited": 1}
+    edit = next(c for c in report["changes"] if c["kind"] == "text_edited")
+    assert json.loads(edit["detail"]) == {"from": "First words", "to": "Second words"}
     [written] = sorted((tmp_path / "reports").glob("nightly-*.json"))
     assert json.loads(written.read_text())["archived"]["changes"] == report["archived"]["changes"]
     assert written.with_suffix(".html").read_text().startswith("<!doctype html>")
