@@ -40,6 +40,7 @@ class Archive:
         self.store = store
         self.blobs = blobs
         self.fetcher = fetcher
+        self.wait_for_lock = False  # queue behind another job instead of refusing
 
     @classmethod
     def open(
@@ -152,7 +153,7 @@ class Archive:
         if self.store.path == ":memory:":
             yield job
             return
-        with exclusive(Path(self.store.path)):
+        with exclusive(Path(self.store.path), wait=self.wait_for_lock):
             yield job
 
 

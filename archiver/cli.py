@@ -62,8 +62,12 @@ def _exit_code(error: ArchiverError) -> int:
     "--config", "config_path", envvar="ARCHIVER_CONFIG", type=click.Path(dir_okay=False),
     help="TOML settings file (else $ARCHIVER_CONFIG, else the defaults).",
 )  # fmt: skip
+@click.option(
+    "--wait", "wait_for_lock", is_flag=True,
+    help="When another job is writing the archive, wait for it instead of exiting 3.",
+)  # fmt: skip
 @click.pass_context
-def cli(ctx: click.Context, db_path: str, config_path: str | None) -> None:
+def cli(ctx: click.Context, db_path: str, config_path: str | None, wait_for_lock: bool) -> None:
     """Find, capture and verify the social posts embedded in news articles.
 
     \b
@@ -71,7 +75,7 @@ def cli(ctx: click.Context, db_path: str, config_path: str | None) -> None:
         archiver archive                 # archive seeds/ into archive.db
         archiver extract article.html --json
     """
-    ctx.obj = {"db": db_path, "config_path": config_path}
+    ctx.obj = {"db": db_path, "config_path": config_path, "wait": wait_for_lock}
 
 
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,6 +86,7 @@ def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def open_archive(ctx: click.Context) -> Iterator[Archive]:
     config = Config.load(ctx.obj["config_path"])
     with Archive.open(ctx.obj["db"], config) as archive:
+        archive.wait_for_lock = ctx.obj["wait"]
         yield archive
 
 

@@ -17,12 +17,13 @@ from ..errors import LockedError
 
 
 @contextmanager
-def exclusive(db_path: Path) -> Iterator[None]:
+def exclusive(db_path: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the archive's write lock; refuse at once, or with `wait` queue behind the holder."""
     lock_path = db_path.with_name(db_path.name + ".lock")
     handle = open(lock_path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             handle.seek(0)
             holder = handle.read().strip() or "another process"

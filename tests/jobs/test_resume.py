@@ -136,3 +136,25 @@ def _count(db: Path, sql: str) -> int:
             return int(conn.execute(sql).fetchone()[0])
     except sqlite3.OperationalError:
         return 0  # not created yet
+
+
+def test_wait_queues_behind_the_job_holding_the_lock(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    article = tmp_path / "article.txt"
+    article.write_text("Nothing embedded here.")
+    script = (
+        "import sys, time\nfrom pathlib import Path\nfrom archiver.store.lock import exclusive\n"
+        "with exclusive(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(1.5)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["--db", str(db), "--wait", "archive", str(article)])
+    waited = time.monotonic() - started
+    holder.wait(timeout=10)
+    holder.stdout.close()
+    assert result.exit_code == 0, result.stderr
+    assert waited >= 0.5  # it queued behind the holder rather than being refused
