@@ -16,6 +16,8 @@ from .errors import FailureReason, FetchError
 from .extract import extract_document
 from .fetch.client import Fetcher
 from .fetch.guard import Resolver
+from .jobs.health import MethodHealth, check
+from .jobs.health import report as health_report
 from .jobs.jobfile import JobFile, JobReport, notify, now_utc
 from .jobs.runs import ArchiveJob, ProgressCallback
 from .jobs.schedule import due_posts
@@ -118,6 +120,17 @@ class Archive:
             report.write(path)
         notify(jobfile.notify, path)
         return report
+
+    def health(self) -> list[MethodHealth]:
+        """Capture the reference posts with every method; each method's state and failing-since."""
+        with self._job() as job:
+            with self.store.atomic():
+                run_id = self.store.start_run(["health"], self.config.operator)
+            check(
+                self.store, self.fetcher, self.config, lambda exchange: job.record(exchange, run_id)
+            )
+            self.store.finish_run(run_id, "finished", {})
+        return health_report(self.store)
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""

@@ -199,6 +199,32 @@ def recapture(
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.describe())
 
 
+@cli.command()
+@json_option
+@click.pass_context
+def health(ctx: click.Context, as_json: bool) -> None:
+    """Capture the [health] reference posts with every method of their platform, one at a time.
+
+    Prints, per platform and method, ok or broken with the reason, and since when it has
+    been failing, so that a platform's endpoint change is noticed the night it happens.
+    Exit 1 when any method is broken.
+
+    \b
+    Example:
+        archiver health --json
+    """
+    with open_archive(ctx) as opened:
+        methods = opened.health()
+    if as_json:
+        click.echo(json.dumps([asdict(m) for m in methods], indent=2))
+    else:
+        for m in methods:
+            state = "ok" if m.ok else f"BROKEN ({m.reason}) since {m.failing_since}"
+            click.echo(f"{m.platform:<10} {m.method:<12} {state}")
+    if not all(m.ok for m in methods):
+        sys.exit(EXIT_FAILED)
+
+
 @cli.group()
 def job() -> None:
     """Jobs for cron and systemd timers.

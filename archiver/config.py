@@ -124,6 +124,21 @@ class RecaptureConfig:
 
 
 @dataclass
+class HealthConfig:
+    """Reference posts that `archiver health` captures with every method, per platform.
+
+    Pick long-lived public posts; the defaults are posts famous enough to stay up.
+    """
+
+    posts: dict[str, list[str]] = field(
+        default_factory=lambda: {
+            "twitter": ["https://twitter.com/jack/status/20"],
+            "youtube": ["https://www.youtube.com/watch?v=jNQXAC9IVRw"],
+        }
+    )
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -137,6 +152,7 @@ class Config:
     platforms: PlatformsConfig = field(default_factory=PlatformsConfig)
     reuse: ReuseConfig = field(default_factory=ReuseConfig)
     recapture: RecaptureConfig = field(default_factory=RecaptureConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -165,6 +181,7 @@ class Config:
             "paths": PathsConfig,
             "reuse": ReuseConfig,
             "recapture": RecaptureConfig,
+            "health": HealthConfig,
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():

@@ -146,7 +146,7 @@ class ArchiveJob:
         summary = RunSummary(run_id=run_id, resumed=resumed is not None)
         collector = MediaCollector(
             self.store, self.blobs, self.fetcher, self.config,
-            lambda exchange: self._record(exchange, run_id), summary,
+            lambda exchange: self.record(exchange, run_id), summary,
         )  # fmt: skip
         state = _RunState(summary, collector, since)
         try:
@@ -326,7 +326,7 @@ class ArchiveJob:
             result.status = CaptureStatus.SKIPPED
         else:
             context = CaptureContext(
-                embed.platform, self.fetcher, lambda exchange: self._record(exchange, run_id),
+                embed.platform, self.fetcher, lambda exchange: self.record(exchange, run_id),
                 self.config, self.pacer,
             )  # fmt: skip
             disabled = self.config.platforms.settings(embed.platform).disabled_methods
@@ -381,7 +381,7 @@ class ArchiveJob:
             state.captured_posts.add(post)
             self._capture_post(post, embed, state)
 
-    def _record(self, exchange: Exchange, run_id: int) -> int:
+    def record(self, exchange: Exchange, run_id: int) -> int:
         """Store an exchange and its body whatever the outcome; return its row id."""
         if exchange.body_sha256:
             self.blobs.put(exchange.body)
@@ -390,7 +390,7 @@ class ArchiveJob:
 
     def _fetch_recorded(self, url: str, run_id: int) -> tuple[Exchange, int]:
         exchange = self.fetcher.attempt(url)
-        return exchange, self._record(exchange, run_id)
+        return exchange, self.record(exchange, run_id)
 
     @property
     def _max_embeds(self) -> int:

@@ -428,6 +428,13 @@ class Store:
             else []
         )
 
+    def add_health_check(self, check: dict[str, Any]) -> None:
+        with self.atomic():
+            self._insert("health_checks", {**check, "checked_at": utc_now()})
+
+    def health_checks(self) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM health_checks ORDER BY platform, method, id")
+
     def media_pdqs(self, shas: list[str]) -> dict[str, str]:
         marks = ",".join("?" * len(shas))
         rows = (

@@ -175,12 +175,23 @@ def migration_0005_run_items(db: Database) -> None:
     db["run_items"].create_index(["run", "position"], unique=True)
 
 
+def migration_0006_health_checks(db: Database) -> None:
+    """Canary captures of reference posts, one row per platform, method and post."""
+    db["health_checks"].create(
+        {"id": int, "checked_at": str, "platform": str, "method": str, "post_url": str,
+         "status": str, "reason": str, "error": str},
+        pk="id", not_null=["checked_at", "platform", "method", "post_url", "status"],
+    )  # fmt: skip
+    db["health_checks"].create_index(["platform", "method", "id"])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
     migration_0003_fingerprints,
     migration_0004_changes,
     migration_0005_run_items,
+    migration_0006_health_checks,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
