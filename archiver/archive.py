@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -115,6 +116,8 @@ class Archive:
         )
         report.changes = self.store.changes_in_runs(report.runs())
         report.reuse = self.store.reuse_in_runs(report.runs())
+        if jobfile.health:
+            report.health = [asdict(method) for method in self.health()]
         path = jobfile.report_path(started)
         if path:
             report.write(path)

@@ -7,9 +7,11 @@
     recapture = "due"         # "due", "all" or "none": known posts captured again
     report = "reports/nightly-{date}.json"   # JSON report; an HTML page is written beside it
     notify = ["/usr/local/bin/mail-report", "{report}"]   # run after the report is written
+    health = true             # also check every capture method on the [health] reference posts
 
-Steps: finish a killed run if there is one; archive the sources; recapture; write the
-report; run the notification command. Paths in the file are relative to the file itself.
+Steps: finish a killed run if there is one; archive the sources; recapture; check the
+capture methods' health; write the report; run the notification command. Paths in the file
+are relative to the file itself.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class JobFile:
     recapture: str = "due"
     report: str | None = None
     notify: list[str] = field(default_factory=list)
+    health: bool = True
 
     @classmethod
     def load(cls, path: str | Path) -> JobFile:
@@ -49,7 +52,7 @@ class JobFile:
             raise ConfigError(f"cannot read job file {path}: {exc}", str(path)) from exc
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: no [job] table", str(path))
-        known = {"sources", "from", "since_days", "recapture", "report", "notify"}
+        known = {"sources", "from", "since_days", "recapture", "report", "notify", "health"}
         unknown = set(data) - known
         if unknown:
             raise ConfigError(
@@ -63,6 +66,7 @@ class JobFile:
             data.get("recapture", "due"),
             data.get("report"),
             [str(part) for part in data.get("notify", [])],
+            bool(data.get("health", True)),
         )
         if job.recapture not in _RECAPTURE:
             raise ConfigError(
@@ -91,6 +95,7 @@ class JobReport:
     recaptured: RunSummary | None
     changes: list[dict[str, Any]] = field(default_factory=list)  # with before and after
     reuse: list[dict[str, Any]] = field(default_factory=list)  # images seen before
+    health: list[dict[str, Any]] = field(default_factory=list)  # each capture method's state
 
     def runs(self) -> list[int]:
         return [s.run_id for s in (self.resumed, self.archived, self.recaptured) if s]
@@ -104,6 +109,7 @@ class JobReport:
             "recaptured": self.recaptured.to_dict() if self.recaptured else None,
             "changes": self.changes,
             "reuse": self.reuse,
+            "health": self.health,
         }
 
     def describe(self) -> str:

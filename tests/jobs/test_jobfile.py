@@ -64,6 +64,7 @@ def test_two_nights_catch_an_edit_and_a_deletion(player: Player, tmp_path: Path)
     assert json.loads(written.read_text())["archived"]["changes"] == report["archived"]["changes"]
     assert written.with_suffix(".html").read_text().startswith("<!doctype html>")
     assert Path(str(written) + ".seen").exists()  # the notify hook ran with the report's path
+    assert {m["platform"] for m in report["health"]} == {"twitter", "youtube"}  # the defaults
 
 
 @pytest.mark.parametrize(
