@@ -44,6 +44,7 @@ class MastodonAdapter(Adapter):
         }
         if status.get("edited_at"):
             counts["edited_at"] = status["edited_at"]
+            counts["earlier_versions"] = _earlier_versions(host, status_id, context)
         return PlatformCapture(
             CaptureStatus.OK,
             "api",
@@ -57,6 +58,24 @@ class MastodonAdapter(Adapter):
             media=[_attachment(a) for a in status.get("media_attachments") or [] if a.get("url")],
             counts=counts,
         )
+
+
+def _earlier_versions(host: str, status_id: str, context: CaptureContext) -> list[str] | None:
+    """The texts an edited status had before, oldest first, from its history endpoint.
+
+    The history's last entry is the current version. None when the history cannot be read
+    (its answer is still kept with the capture's exchanges).
+    """
+    response = context.get(f"https://{host}/api/v1/statuses/{status_id}/history")
+    if http_failure("api", response, _STATUSES) is not None:
+        return None
+    try:
+        versions = response.json()
+    except ParseError:
+        return None
+    if not isinstance(versions, list):
+        return None
+    return [_text(v) or "" for v in versions[:-1] if isinstance(v, dict)]
 
 
 def _text(status: dict[str, Any]) -> str | None:

@@ -169,3 +169,17 @@ def test_retry_after_as_seconds_or_http_date() -> None:
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     assert 25 < (_retry_after(later) or 0) <= 30
     assert _retry_after("soon") is None
+
+
+def test_an_edited_mastodon_status_keeps_its_earlier_versions(
+    open_archive: OpenArchive, player: Player
+) -> None:
+    status = "/api/v1/statuses/117020586180926938"
+    player.sample("mastodon.social", status, "mastodon", "status_edited")
+    player.sample("mastodon.social", f"{status}/history", "mastodon", "status_history")
+    url = "https://mastodon.social/@mastodonpy_test_2/117020586180926938"
+    row = capture(open_archive(player.config()), url)
+    counts = json.loads(row["counts"])
+    assert row["text"] == "the best editor? why, of course it is the KDE Advanced Text Editor, Kate"
+    assert counts["earlier_versions"] == ["the best editor? why, of course it is VS Code"]
+    assert counts["edited_at"] == "2026-08-01T13:54:00.695Z"

@@ -20,8 +20,8 @@ from archiver.archive import Archive
 from .player import FIXTURES, Player
 
 SAMPLES = FIXTURES / "platforms"
-# Answers no adapter method reads: a blob redirect (media fetching follows it like any other)
-# and Mastodon's edit history (read when recapturing edited posts).
+# Answers no method reads on its own: a blob redirect (media fetching follows it like any
+# other), and Mastodon's edit history, read after an edited status (see test_adapters.py).
 NOT_ADAPTER_ANSWERS = {"bluesky/getblob_redirect_302", "mastodon/status_history"}
 CASES = sorted(
     f"{path.parent.name}/{path.name.removesuffix('.meta.json')}"
