@@ -193,11 +193,6 @@ class CaptureStatus(StrEnum):
     FAILED = "failed"  # no usable answer: network failure, refusal, rate limit, login wall
     SKIPPED = "skipped"  # nothing to fetch (a flattened embed with no link)
 
-    @property
-    def definitive(self) -> bool:
-        """The platform itself said what became of the post."""
-        return self in (CaptureStatus.DELETED, CaptureStatus.PROTECTED, CaptureStatus.WITHHELD)
-
 
 @dataclass
 class ImageInfo:
