@@ -19,7 +19,8 @@ from .fetch.client import Fetcher
 from .fetch.guard import Resolver
 from .jobs.health import MethodHealth, check
 from .jobs.health import report as health_report
-from .jobs.jobfile import JobFile, JobReport, notify, now_utc
+from .jobs.jobfile import JobFile, notify, now_utc
+from .jobs.report import JobReport, timed
 from .jobs.runs import ArchiveJob, ProgressCallback
 from .jobs.schedule import due_posts
 from .jobs.sources import is_url, read_file
@@ -103,21 +104,29 @@ class Archive:
     def run_job(self, jobfile: JobFile) -> JobReport:
         """The nightly job: finish a killed run, archive, recapture, report, notify."""
         started = now_utc()
-        resumed = self.resume()
+        timings: dict[str, float] = {}
+        with timed(timings, "resume"):
+            resumed = self.resume()
         locations = jobfile.locations()  # none: a recapture-only job (never the seeds/ default)
-        archived = (
-            self.archive(locations, since=jobfile.since(started.date())) if locations else None
-        )
-        recaptured = None
+        archived = recaptured = None
+        if locations:
+            with timed(timings, "archive"):
+                archived = self.archive(locations, since=jobfile.since(started.date()))
         if jobfile.recapture != "none":
-            recaptured = self.recapture(due=jobfile.recapture == "due", now=started)
+            with timed(timings, "recapture"):
+                recaptured = self.recapture(due=jobfile.recapture == "due", now=started)
+        health = []
+        if jobfile.health:
+            with timed(timings, "health"):
+                health = [asdict(method) for method in self.health()]
         report = JobReport(
-            started.isoformat(), now_utc().isoformat(), resumed, archived, recaptured
-        )
+            started.isoformat(), now_utc().isoformat(), resumed, archived, recaptured,
+            health=health, timings=timings,
+        )  # fmt: skip
         report.changes = self.store.changes_in_runs(report.runs())
         report.reuse = self.store.reuse_in_runs(report.runs())
-        if jobfile.health:
-            report.health = [asdict(method) for method in self.health()]
+        report.failures = self.store.failures_in_runs(report.runs())
+        report.timings["total"] = round((now_utc() - started).total_seconds(), 3)
         path = jobfile.report_path(started)
         if path:
             report.write(path)

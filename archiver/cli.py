@@ -242,8 +242,10 @@ def job() -> None:
 def job_run(ctx: click.Context, jobfile: str, as_json: bool) -> None:
     """Run a nightly job file: resume, archive, recapture, report, notify.
 
-    See examples/nightly.toml for every setting. Exit 0 when the job ran; 1 when it could
-    not (another job holds the archive, the database is unusable, the notification failed).
+    See examples/nightly.toml for every setting. Exit 0 when the job ran (posts that could
+    not be captured are recorded, with their reasons, in the report); 1 when a source could
+    not be read; 2 for a bad job file or a failed notification; 3 when another job holds the
+    archive or the database is unusable.
 
     \b
     Example:
@@ -252,6 +254,8 @@ def job_run(ctx: click.Context, jobfile: str, as_json: bool) -> None:
     with open_archive(ctx) as opened:
         report = opened.run_job(JobFile.load(jobfile))
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.describe())
+    if any(summary.articles_failed for summary in report.summaries()):
+        sys.exit(EXIT_FAILED)
 
 
 @contextmanager

@@ -396,6 +396,7 @@ class RunSummary:
     listed_too_old: int = 0  # items they listed from before --since
     changes: dict[str, int] = field(default_factory=dict)  # by kind, since the previous capture
     items_failed: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0  # wall time, start to finish
 
     def count_capture(self, status: CaptureStatus, reason: str | None) -> None:
         _bump(self.captures, str(status))
@@ -440,6 +441,9 @@ class RunSummary:
                if self.media_failures else "")
             + ".",
         ]  # fmt: skip
+        if self.seconds:
+            rate = sum(self.captures.values()) / self.seconds
+            lines.append(f"Took {self.seconds:.1f} s ({rate:.1f} post captures/s).")
         if self.changes:
             lines.append(f"Changes since the previous captures: {_reasons(self.changes)}.")
         if failed and failed == self.failures.get("dns"):

@@ -16,17 +16,13 @@ are relative to the file itself.
 
 from __future__ import annotations
 
-import html
-import json
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from ..errors import ConfigError
-from ..models import RunSummary
 from .sources import is_url, read_list_file
 
 _RECAPTURE = ("due", "all", "none")
@@ -84,51 +80,6 @@ class JobFile:
         if not self.report:
             return None
         return Path(_relative(self.path, self.report.replace("{date}", now.strftime("%Y-%m-%d"))))
-
-
-@dataclass
-class JobReport:
-    started_at: str
-    finished_at: str
-    resumed: RunSummary | None
-    archived: RunSummary | None
-    recaptured: RunSummary | None
-    changes: list[dict[str, Any]] = field(default_factory=list)  # with before and after
-    reuse: list[dict[str, Any]] = field(default_factory=list)  # images seen before
-    health: list[dict[str, Any]] = field(default_factory=list)  # each capture method's state
-
-    def runs(self) -> list[int]:
-        return [s.run_id for s in (self.resumed, self.archived, self.recaptured) if s]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "resumed": self.resumed.to_dict() if self.resumed else None,
-            "archived": self.archived.to_dict() if self.archived else None,
-            "recaptured": self.recaptured.to_dict() if self.recaptured else None,
-            "changes": self.changes,
-            "reuse": self.reuse,
-            "health": self.health,
-        }
-
-    def describe(self) -> str:
-        parts = [s.describe() for s in (self.resumed, self.archived, self.recaptured) if s]
-        parts += [
-            f"  {c['kind']}: {c['url'] or c['identity_key']} {c['detail']}" for c in self.changes
-        ]
-        return "\n".join(parts)
-
-    def write(self, path: Path) -> None:
-        """The report as JSON and, beside it, a self-contained HTML page."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), "utf-8")
-        body = html.escape(self.describe())
-        page = (
-            "<!doctype html><meta charset=utf-8><title>archiver report</title>"
-            f"<h1>archiver report, {html.escape(self.finished_at)}</h1><pre>{body}</pre>"
-        )
-        path.with_suffix(".html").write_text(page, "utf-8")
 
 
 def notify(command: list[str], report: Path | None) -> None:

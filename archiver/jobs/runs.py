@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -149,12 +150,15 @@ class ArchiveJob:
             lambda exchange: self.record(exchange, run_id), summary,
         )  # fmt: skip
         state = _RunState(summary, collector, since)
+        started = time.monotonic()
         try:
             yield state
         except BaseException as exc:
+            summary.seconds = round(time.monotonic() - started, 3)
             with contextlib.suppress(StoreError):  # the store may be what failed
                 self.store.finish_run(run_id, "failed", {**summary.to_dict(), "error": str(exc)})
             raise
+        summary.seconds = round(time.monotonic() - started, 3)
         self.store.finish_run(run_id, "finished", summary.to_dict())
 
     def _archive_source(self, source: Source, state: _RunState) -> str | None:

@@ -20,6 +20,7 @@ from .. import __version__
 from ..errors import StoreError
 from ..models import (
     ArticleCapture,
+    CaptureStatus,
     Credit,
     Embed,
     Exchange,
@@ -405,27 +406,25 @@ class Store:
 
     def changes_in_runs(self, runs: list[int]) -> list[dict[str, Any]]:
         """Every change found by these runs, with the post it concerns."""
-        marks = ",".join("?" * len(runs))
-        return (
-            self.rows(
-                "SELECT c.kind, c.detail, c.found_at, p.platform, p.url, p.identity_key"
-                " FROM changes c JOIN posts p ON p.id = c.post"
-                f" WHERE c.run IN ({marks}) ORDER BY c.id",
-                runs,
-            )
-            if runs
-            else []
+        return self._in_runs(
+            "SELECT c.kind, c.detail, c.found_at, p.platform, p.url, p.identity_key"
+            " FROM changes c JOIN posts p ON p.id = c.post WHERE c.run IN ({runs}) ORDER BY c.id",
+            runs,
+        )
+
+    def failures_in_runs(self, runs: list[int]) -> list[dict[str, Any]]:
+        """Every post capture these runs could not make, with its reason and the post."""
+        return self._in_runs(
+            "SELECT pc.reason, pc.status, pc.error, pc.method, p.platform, p.url, p.identity_key"
+            " FROM post_captures pc JOIN posts p ON p.id = pc.post"
+            f" WHERE pc.run IN ({{runs}}) AND pc.status IN ('{CaptureStatus.FAILED}',"
+            f" '{CaptureStatus.ERROR}') ORDER BY pc.id",
+            runs,
         )
 
     def reuse_in_runs(self, runs: list[int]) -> list[dict[str, Any]]:
-        marks = ",".join("?" * len(runs))
-        return (
-            self.rows(
-                f"SELECT media, earlier, method, distance FROM reuse_links WHERE run IN ({marks})",
-                runs,
-            )
-            if runs
-            else []
+        return self._in_runs(
+            "SELECT media, earlier, method, distance FROM reuse_links WHERE run IN ({runs})", runs
         )
 
     def add_health_check(self, check: dict[str, Any]) -> None:
@@ -477,6 +476,10 @@ class Store:
             return list(self.db.query(sql, params or []))
         except sqlite3.Error as exc:
             raise StoreError(f"database read failed: {exc}", self.path) from exc
+
+    def _in_runs(self, sql: str, runs: list[int]) -> list[dict[str, Any]]:
+        """Rows of `sql` whose `{runs}` placeholder is filled with these run ids."""
+        return self.rows(sql.format(runs=",".join("?" * len(runs))), runs) if runs else []
 
     def count(self, table: str) -> int:
         return self.db[table].count

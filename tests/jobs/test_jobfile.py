@@ -62,7 +62,11 @@ def test_two_nights_catch_an_edit_and_a_deletion(player: Player, tmp_path: Path)
     assert json.loads(edit["detail"]) == {"from": "First words", "to": "Second words"}
     [written] = sorted((tmp_path / "reports").glob("nightly-*.json"))
     assert json.loads(written.read_text())["archived"]["changes"] == report["archived"]["changes"]
-    assert written.with_suffix(".html").read_text().startswith("<!doctype html>")
+    page = written.with_suffix(".html").read_text()
+    assert page.startswith("<!doctype html>")
+    assert "<td>text_edited</td>" in page and "<td>First words</td><td>Second words</td>" in page
+    assert set(report["timings"]) == {"resume", "archive", "recapture", "health", "total"}
+    assert report["archived"]["seconds"] > 0 and report["failures"] == []
     assert Path(str(written) + ".seen").exists()  # the notify hook ran with the report's path
     assert {m["platform"] for m in report["health"]} == {"twitter", "youtube"}  # the defaults
 
@@ -94,3 +98,33 @@ def test_a_recapture_only_job_archives_no_default_sources(player: Player, tmp_pa
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["archived"] is None and report["recaptured"]["posts"] == 0
+
+
+def test_the_report_groups_failures_by_reason(player: Player, tmp_path: Path) -> None:
+    config, job = write_job(tmp_path, player)
+    serve_tweet(player, tweet(EDITED, "a", "<b>First</b> words"))
+    serve_tweet(player, b'{"__typename": "Tweet", "id_str": ', tweet_id=DELETED)  # cut short
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "a.db"), "--config", str(config), "job", "run", str(job)]
+    )
+    assert result.exit_code == 0  # every source was read; the failed post is reported
+    [written] = sorted((tmp_path / "reports").glob("nightly-*.json"))
+    failures = json.loads(written.read_text())["failures"]  # archived, then recaptured
+    assert [(f["reason"], f["status"], f["url"][-19:]) for f in failures] == [
+        ("parse_error", "error", DELETED)
+    ] * 2
+    page = written.with_suffix(".html").read_text()
+    assert "<h2>Failures (2)</h2><h3>parse_error (2)</h3>" in page
+    assert "<b>" not in page  # what platforms say is escaped, never markup in the report
+
+
+def test_a_source_that_cannot_be_read_makes_the_job_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "broken.html").write_bytes(b"\xff\xfe\x00<html" * 3)
+    job = tmp_path / "job.toml"
+    job.write_text('[job]\nsources = ["broken.html"]\nrecapture = "none"\nhealth = false\n')
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "a.db"), "job", "run", str(job), "--json"]
+    )
+    assert result.exit_code == 1, result.output
+    [failed] = json.loads(result.stdout)["archived"]["items_failed"]
+    assert failed["source"].endswith("broken.html")
