@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +100,7 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
         timings[step] = round(time.monotonic() - started, 3)
 
 
+_NONE = "<p>None.</p>"
 _STYLE = (
     "body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:80em}"
     "table{border-collapse:collapse;margin-bottom:1em}"
@@ -111,20 +111,20 @@ _STYLE = (
 
 def _failures(failures: list[dict[str, Any]]) -> str:
     """Failed post captures grouped by reason, the largest group first."""
-    groups = [
-        (reason, list(items))
-        for reason, items in groupby(
-            sorted(failures, key=lambda f: f["reason"] or ""), key=lambda f: f["reason"] or ""
+    by_reason: dict[str, list[dict[str, Any]]] = {}
+    for failure in failures:
+        by_reason.setdefault(failure["reason"] or "no reason given", []).append(failure)
+    groups = sorted(by_reason.items(), key=lambda group: -len(group[1]))
+    return (
+        "".join(
+            f"<h3>{_escape(reason)} ({len(items)})</h3>"
+            + _table(
+                ["post", "method", "status", "error"],
+                [[_post(f), f["method"], f["status"], f["error"]] for f in items],
+            )
+            for reason, items in groups
         )
-    ]
-    groups.sort(key=lambda group: -len(group[1]))
-    return "".join(
-        f"<h3>{_escape(reason or 'no reason given')} ({len(items)})</h3>"
-        + _table(
-            ["post", "method", "status", "error"],
-            [[_post(f), f["method"], f["status"], f["error"]] for f in items],
-        )
-        for reason, items in groups
+        or _NONE
     )
 
 
@@ -143,7 +143,7 @@ def _post(row: dict[str, Any]) -> str:
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
     if not rows:
-        return "<p>None.</p>"
+        return _NONE
     head = "".join(f"<th>{_escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{_escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
