@@ -73,9 +73,14 @@ def hosts(count: int) -> list[str]:
     return [f"instance{n}.bench" for n in range(count)]
 
 
-def post_urls(posts: int, host_count: int) -> list[str]:
+def posts_on_hosts(posts: int, host_count: int) -> list[tuple[str, int]]:
+    """(instance, status id) of every post, spread round-robin over the instances."""
     names = hosts(host_count)
-    return [f"https://{names[i % host_count]}/@bench/{10**17 + i}" for i in range(posts)]
+    return [(names[i % host_count], 10**17 + i) for i in range(posts)]
+
+
+def post_urls(posts: int, host_count: int) -> list[str]:
+    return [f"https://{host}/@bench/{i}" for host, i in posts_on_hosts(posts, host_count)]
 
 
 def config(port: int, host_count: int) -> Config:
@@ -101,9 +106,7 @@ def run_archiver(port: int, posts: int, host_count: int) -> None:
 def sequential(port: int, posts: int, host_count: int) -> float:
     started = time.perf_counter()
     with httpx.Client() as client:
-        for url in post_urls(posts, host_count):
-            host, _, rest = url.removeprefix("https://").partition("/")
-            status_id = rest.rsplit("/", 1)[-1]
+        for host, status_id in posts_on_hosts(posts, host_count):
             response = client.get(f"http://127.0.0.1:{port}/{host}/api/v1/statuses/{status_id}")
             response.raise_for_status()
     return time.perf_counter() - started
