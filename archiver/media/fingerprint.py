@@ -14,14 +14,17 @@ re-encoded, resized, recoloured, mirrored, captioned or screenshotted:
     frame_pdqs            PDQ of a few later frames of an animated image
 
 The image is decoded once, at reduced size where the format allows (JPEG draft mode), EXIF
-orientation applied, and every hash is taken from that one reduced RGB picture. HASH_VERSION
-names this pipeline: hashes of different versions are never compared.
+orientation applied, and every hash is taken from that one reduced RGB picture, averaged down
+further (a box filter) for the hashes that want less. The sha256 is
+taken on another core while the image decodes. HASH_VERSION names this pipeline: hashes of
+different versions are never compared.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 
 import imagehash
@@ -33,10 +36,10 @@ from ..errors import MediaError
 from ..models import Fingerprint, ImageInfo
 from .contentbox import content_boxes
 
-HASH_VERSION = 3
+HASH_VERSION = 4
 WORK_SIZE = 512  # long side of the reduced picture: a photo inside a screenshot is found on it
-HASH_SIZE = 256  # long side of the picture the hashes are taken from
-CROP_HASH_SIZE = 128  # the nine crops are hashed smaller: PDQ works on 64x64 in the end
+HASH_SIZE = 256  # long side (at most) of the picture the hashes are taken from
+CROP_HASH_SIZE = 128  # the nine crops, and imagehash's hashes (32x32 at most), from less
 _GRID = (0.0, 0.5, 1.0)  # where the stored 95% crops sit: a cropped copy is near one of them
 PDQ_QUALITY_FLOOR = 50  # PDQ's documented floor: below it the hash is not trustworthy
 _FLAT_STD = 6.0  # grey levels: below this spread the image is a flat colour
@@ -65,23 +68,21 @@ def fingerprint(data: bytes, source: str) -> Fingerprint:
     """Decode an image once and describe it; `MediaError` when it is not a whole image."""
     picture, info, frames = _decode(data, source)
     work = np.asarray(picture)  # up to WORK_SIZE: enough detail to find a photo in a screenshot
-    small = picture.copy()
-    small.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
+    small = _shrink(picture, HASH_SIZE)
     rgb = np.asarray(small)
-    grey = small.convert("L")
     pdq, quality = _pdq(rgb)
     # hashed from flipped pixels: PDQ's own dihedral variants land too far from that (measured)
     mirror = _pdq(np.ascontiguousarray(rgb[:, ::-1]))[0]
-    crop_base = small.copy()
-    crop_base.thumbnail((CROP_HASH_SIZE, CROP_HASH_SIZE), Image.Resampling.BILINEAR)
-    crop_rgb = np.asarray(crop_base)
+    tiny = _shrink(small, CROP_HASH_SIZE)
+    crop_rgb = np.asarray(tiny)
+    grey = tiny.convert("L")  # imagehash shrinks it further (to 32x32 at most)
     boxes = content_boxes(work)
     scale = info.width / picture.width
     return Fingerprint(
         info=info,
         phash=str(imagehash.phash(grey)),
         dhash=str(imagehash.dhash(grey)),
-        whash=str(imagehash.whash(grey, image_scale=64)),
+        whash=str(imagehash.whash(grey, image_scale=64, remove_max_haar_ll=False)),
         pdq=pdq,
         pdq_quality=quality,
         pdq_mirror=mirror,
@@ -93,24 +94,28 @@ def fingerprint(data: bytes, source: str) -> Fingerprint:
         ],
         crop_pdqs=[_pdq(_crop(crop_rgb, 0.025, x, y))[0] for x in _GRID for y in _GRID],
         frame_pdqs=[_pdq(np.asarray(frame))[0] for frame in frames],
-        low_information=quality < PDQ_QUALITY_FLOOR or float(np.asarray(grey).std()) < _FLAT_STD,
+        low_information=quality < PDQ_QUALITY_FLOOR or _flat(small),
     )
 
 
 def _decode(data: bytes, source: str) -> tuple[Image.Image, ImageInfo, list[Image.Image]]:
     """The reduced RGB picture, what the file is, and a few later frames if it is animated."""
+    digest = _Sha256(data)
+    digest.start()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            width, height = _oriented_size(image)
+            orientation = image.getexif().get(0x0112, 1)
+            width, height = _oriented_size(image, orientation)
             image_format = image.format or "unknown"
             mime = Image.MIME.get(image_format, "application/octet-stream")
             frames = _later_frames(image)
             # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale: ask for the smallest that
             # still leaves the picture at least half the working size
             image.draft("RGB", (WORK_SIZE // 2, WORK_SIZE // 2))
-            picture = _reduced_rgb(image)
+            image.load()
+            picture = _reduced_rgb(image, orientation)
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
@@ -120,7 +125,7 @@ def _decode(data: bytes, source: str) -> tuple[Image.Image, ImageInfo, list[Imag
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise MediaError(f"{source}: broken image: {exc}", source) from exc
     info = ImageInfo(
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest.hexdigest(),
         size=len(data),
         width=width,
         height=height,
@@ -130,16 +135,37 @@ def _decode(data: bytes, source: str) -> tuple[Image.Image, ImageInfo, list[Imag
     return picture, info, frames
 
 
-def _oriented_size(image: Image.Image) -> tuple[int, int]:
+class _Sha256(threading.Thread):
+    """sha256 of the bytes, taken on another core while the image decodes: hashlib and
+    Pillow's decoder both let go of the GIL, so a big file's digest costs no wall time."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(daemon=True)
+        self._data = data
+        self._hexdigest = ""
+
+    def run(self) -> None:
+        self._hexdigest = hashlib.sha256(self._data).hexdigest()
+
+    def hexdigest(self) -> str:
+        self.join()
+        return self._hexdigest
+
+
+def _oriented_size(image: Image.Image, orientation: int) -> tuple[int, int]:
     """Width and height as the image is meant to be seen (EXIF orientation 5-8 swap them)."""
-    orientation = image.getexif().get(0x0112, 1)
     width, height = image.size
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def _reduced_rgb(image: Image.Image) -> Image.Image:
-    """Upright, RGB (transparency laid on white), and at most WORK_SIZE on its long side."""
-    image = ImageOps.exif_transpose(image)
+def _reduced_rgb(image: Image.Image, orientation: int = 1) -> Image.Image:
+    """Upright, RGB (transparency laid on white), and at most WORK_SIZE on its long side.
+
+    A step that would change nothing is skipped rather than run as a copy: copying the
+    decoded picture costs as much as several of the hashes taken from it.
+    """
+    if orientation != 1:
+        image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
         flattened = Image.new("RGB", image.size, (255, 255, 255))
@@ -149,7 +175,8 @@ def _reduced_rgb(image: Image.Image) -> Image.Image:
         image = Image.fromarray(
             (np.asarray(image, dtype=np.float64) / 256).clip(0, 255).astype(np.uint8)
         )
-    image = image.convert("RGB")
+    if image.mode != "RGB":
+        image = image.convert("RGB")
     image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
     return image
 
@@ -178,10 +205,25 @@ def _crop(rgb: np.ndarray, share: float, x: float, y: float) -> np.ndarray:
 
 
 def _fit(rgb: np.ndarray) -> np.ndarray:
-    """A content box brought to the size the other hashes are taken at."""
-    image = Image.fromarray(np.ascontiguousarray(rgb))
-    image.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
-    return np.asarray(image)
+    """A content box brought to the size its hash is taken at."""
+    return np.asarray(_shrink(Image.fromarray(np.ascontiguousarray(rgb)), HASH_SIZE))
+
+
+def _shrink(image: Image.Image, size: int) -> Image.Image:
+    """At most `size` on the long side, each pixel the average of the area it covers: a box
+    filter is what the hashes want, and the cheapest resampling that is more than a pick of
+    pixels. Always to that size, so copies at different resolutions are hashed alike."""
+    scale = size / max(image.size)
+    if scale >= 1:
+        return image
+    width, height = max(1, round(image.width * scale)), max(1, round(image.height * scale))
+    return image.resize((width, height), Image.Resampling.BOX)
+
+
+def _flat(image: Image.Image) -> bool:
+    """One colour all over, give or take: measured before the smallest reduction, which
+    would average a fine texture (wood grain, sand) down to flat."""
+    return float(np.asarray(image.convert("L")).std()) < _FLAT_STD
 
 
 def _pdq(rgb: np.ndarray) -> tuple[str, int]:
