@@ -13,6 +13,9 @@ max_redirects = 10
 retries = 2                             # more tries after a timeout, 429 or 5xx
 backoff = 1.0                           # seconds before the first retry, doubled each time
 max_retry_wait = 60.0                   # the longest Retry-After honoured
+concurrency = 8                         # captures and downloads in flight at once
+per_host = 4                            # of which at most this many to any one host
+host_interval = 0.0                     # seconds between two requests' starts to one host
 
 [network.host_map]                      # logical host -> where requests really go
 "cdn.syndication.twimg.com" = "http://127.0.0.1:8765"
@@ -67,6 +70,9 @@ class NetworkConfig:
     retries: int = 2
     backoff: float = 1.0
     max_retry_wait: float = 60.0
+    concurrency: int = 8
+    per_host: int = 4
+    host_interval: float = 0.0
     host_map: dict[str, str] = field(default_factory=dict)
 
 
@@ -194,6 +200,8 @@ class Config:
             else:
                 raise ConfigError(f"{source}: unknown setting {key!r}", source)
         config = cls(**kwargs)
+        if config.network.concurrency < 1 or config.network.per_host < 1:
+            raise ConfigError(f"{source} [network]: concurrency and per_host must be >= 1", source)
         _check_host_map(config.network.host_map, source)
         _check_durations(config.recapture, source)
         return config

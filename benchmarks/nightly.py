@@ -1,6 +1,6 @@
 """Nightly-job throughput: posts per second against slow platform servers, and peak memory.
 
-    python3 benchmarks/nightly.py [--posts 2000] [--hosts 20] [--latency 0.2]
+    python3 benchmarks/nightly.py [--posts 2000] [--hosts 20] [--latency 0.2] [--concurrency 32]
 
 A local server on 127.0.0.1 answers like Mastodon's public API (`/api/v1/statuses/ID`,
 the body of a real status from tests/fixtures/platforms/mastodon/) after `--latency`
@@ -8,7 +8,8 @@ seconds, for `--hosts` logical instances mapped onto it with `[network.host_map]
 loops fetch the same posts in the same run:
 
 - archiver: `Archive.archive()` over the post URLs, in a child process so its peak RSS
-  is its own, pacing off (`min_interval = 0`) as the baseline has none;
+  is its own, with `[network] concurrency` set to `--concurrency` (and `per_host = 4`),
+  pacing off (`min_interval = 0`) as the baseline has none;
 - baseline: a strictly sequential httpx loop that only fetches (no parsing, no storing).
 
 It prints posts/s for each and the ratio. The issue's target is 20x the sequential rate
@@ -83,19 +84,19 @@ def post_urls(posts: int, host_count: int) -> list[str]:
     return [f"https://{host}/@bench/{i}" for host, i in posts_on_hosts(posts, host_count)]
 
 
-def config(port: int, host_count: int) -> Config:
+def config(port: int, host_count: int, concurrency: int) -> Config:
     host_map = {host: f"http://127.0.0.1:{port}/{host}" for host in hosts(host_count)}
-    return Config(
-        operator="benchmark",
-        network=NetworkConfig(allow_private=True, host_map=host_map, backoff=0.01),
-        platforms=PlatformsConfig(min_interval=0),
+    network = NetworkConfig(
+        allow_private=True, host_map=host_map, backoff=0.01, concurrency=concurrency, per_host=4
     )
+    return Config(operator="benchmark", network=network, platforms=PlatformsConfig(min_interval=0))
 
 
-def run_archiver(port: int, posts: int, host_count: int) -> None:
+def run_archiver(port: int, posts: int, host_count: int, concurrency: int) -> None:
     """The child process: archive every post into a fresh database, print the seconds."""
     with tempfile.TemporaryDirectory() as folder:
-        archive = Archive.open(Path(folder) / "archive.db", config(port, host_count))
+        setup = config(port, host_count, concurrency)
+        archive = Archive.open(Path(folder) / "archive.db", setup)
         with archive:
             started = time.perf_counter()
             summary = archive.archive(post_urls(posts, host_count))
@@ -117,16 +118,17 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)  # the server's port
     args = parser.parse_args()
     if args.child:
-        run_archiver(args.child, args.posts, args.hosts)
+        run_archiver(args.child, args.posts, args.hosts, args.concurrency)
         return
     server = serve(args.latency)
     port = server.server_address[1]
     child = subprocess.run(
         [sys.executable, __file__, "--child", str(port), "--posts", str(args.posts),
-         "--hosts", str(args.hosts)],
+         "--hosts", str(args.hosts), "--concurrency", str(args.concurrency)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     result = json.loads(child.stdout)
@@ -137,7 +139,8 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")  # fmt: skip
     print(f"{args.posts} posts over {args.hosts} hosts, {args.latency * 1000:.0f} ms latency")
-    print(f"archiver:   {ours:7.1f} posts/s  captures {result['captures']}")
+    print(f"archiver:   {ours:7.1f} posts/s  captures {result['captures']}, "
+          f"concurrency {args.concurrency}, per host 4")  # fmt: skip
     print(f"sequential: {theirs:7.1f} posts/s  (fetch only)")
     print(f"ratio:      {ours / theirs:7.2f}x   (target 20x)")
     print(f"archiver peak RSS: {peak_mb:.0f} MB (target 200 MB at 10,000 posts)")

@@ -19,6 +19,7 @@ from ..errors import FailureReason, FetchError, PolicyRefused
 from ..models import Exchange, Hop, utc_now
 from .guard import NetworkPolicy, Resolver, literal_address
 from .hostmap import HostMap
+from .hosts import HostGate
 from .transport import REMOTE_IP, SENT_TO, GuardedTransport
 
 
@@ -64,7 +65,12 @@ class Fetcher:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": network.user_agent},
+            limits=httpx.Limits(
+                max_connections=network.concurrency + 4,  # health checks beside a run
+                max_keepalive_connections=network.concurrency,
+            ),
         )
+        self.hosts = HostGate(network.per_host, network.host_interval)
 
     def close(self) -> None:
         self.client.close()
@@ -83,7 +89,8 @@ class Fetcher:
         """
         progress = _Progress(url)
         try:
-            self._follow(progress, max_bytes or self.network.max_body_bytes)
+            with self.hosts.slot(urlsplit(url).hostname or ""):  # redirects ride on this slot
+                self._follow(progress, max_bytes or self.network.max_body_bytes)
         except FetchError as exc:
             raise ExchangeFailed(exc, self._exchange(progress, exc)) from exc
         return self._exchange(progress, None)

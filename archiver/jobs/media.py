@@ -3,12 +3,16 @@
 Images are decoded and fingerprinted (`media` rows); videos are kept as blobs up to the media
 size limit, with their still image stored as an image. A URL fetched once in a run, or stored
 by an earlier run, is not fetched again: its sha256 is linked to the new place it was seen.
+
+Downloads and fingerprints run on the run's worker threads; everything stored is stored on
+the writer thread, in the handler of the download's result. A URL asked for again while its
+download is under way waits for that one download.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..errors import FailureReason, MediaError
@@ -18,8 +22,26 @@ from ..media.reuse import ReuseIndex
 from ..models import Exchange, Fingerprint, MediaItem, MediaOccurrence, ReuseLink, RunSummary
 from ..store.blobs import BlobStore
 from ..store.db import Store
+from .pool import WorkPool
 
 Recorder = Callable[[Exchange], int]
+Kept = Callable[[str | None, str | None], None]  # (sha256, None) or (None, why not kept)
+
+
+@dataclass
+class _Waiter:
+    occurrence: MediaOccurrence
+    video_ok: bool
+    then: Kept
+
+
+@dataclass
+class _Download:
+    """What a worker brings back: the exchange, and the image's fingerprint if it is one."""
+
+    exchange: Exchange
+    image: Fingerprint | None = None
+    reason: str | None = None
 
 
 class MediaCollector:
@@ -31,6 +53,7 @@ class MediaCollector:
         config: Config,
         record: Recorder,
         summary: RunSummary,
+        pool: WorkPool,
     ) -> None:
         self.store = store
         self.blobs = blobs
@@ -38,35 +61,58 @@ class MediaCollector:
         self.max_bytes = config.limits.max_media_bytes
         self.record = record
         self.summary = summary
-        self.seen: dict[str, str | None] = {}  # URL -> sha256 (None: it failed this run)
+        self.pool = pool
+        # URL -> sha256 (None: it failed this run), or those waiting for its download
+        self.seen: dict[str, str | list[_Waiter] | None] = {}
         self.thresholds = config.reuse.thresholds()
         self._index: ReuseIndex | None = None  # every earlier image, loaded when first needed
 
-    def collect(self, item: MediaItem, occurrence: MediaOccurrence) -> None:
-        """Download a post's media item; its sha256 or the reason it was not kept goes on it."""
-        occurrence = replace(occurrence, media_type=item.type, alt_text=item.alt)
-        item.sha256, item.not_downloaded = self._fetch(
-            item.url, occurrence, video_ok=item.type != "photo"
-        )
-        if item.poster:
-            self.image_at(item.poster, replace(occurrence, media_type="poster"))
+    def collect(
+        self, items: list[tuple[MediaItem, MediaOccurrence]], then: Callable[[], None]
+    ) -> None:
+        """Download a post's media items; each gets its sha256 or the reason it was not kept,
+        and `then` runs when all of them have."""
+        waiting = len(items)
 
-    def image_at(self, url: str, occurrence: MediaOccurrence) -> str | None:
-        """The sha256 of the image at a URL (an embed's <img>, a credited photo), or None."""
-        return self._fetch(url, occurrence, video_ok=False)[0]
+        def kept(item: MediaItem, sha256: str | None, reason: str | None) -> None:
+            nonlocal waiting
+            item.sha256, item.not_downloaded = sha256, reason
+            waiting -= 1
+            if waiting == 0:
+                then()
+
+        if not items:
+            then()
+        for item, occurrence in items:
+            occurrence = replace(occurrence, media_type=item.type, alt_text=item.alt)
+            self._fetch(
+                item.url, occurrence, item.type != "photo",
+                lambda sha256, reason, item=item: kept(item, sha256, reason),
+            )  # fmt: skip
+            if item.poster:
+                self.image_at(item.poster, replace(occurrence, media_type="poster"))
+
+    def image_at(self, url: str, occurrence: MediaOccurrence) -> None:
+        """Store the image at a URL (an embed's <img>, a credited photo) where it was seen."""
+        self._fetch(url, occurrence, False, lambda sha256, reason: None)
 
     def store_image(self, data: bytes, source: str, occurrence: MediaOccurrence) -> str:
         """Fingerprint and store an image; `MediaError` when it is not a whole image."""
         image = fingerprint(data, source)
+        self._keep(image, data)
+        with self.store.atomic():
+            self.store.add_media_occurrence(replace(occurrence, media=image.info.sha256))
+        return image.info.sha256
+
+    def _keep(self, image: Fingerprint, data: bytes) -> None:
+        """Store an image's bytes and fingerprint, and link it to the earlier images it reuses."""
         self.blobs.put(data)
         with self.store.atomic():
             created = self.store.upsert_media(image)
-            self.store.add_media_occurrence(replace(occurrence, media=image.info.sha256))
             if created:
                 self._link_reuse(image)
         self.summary.media += 1
         self.summary.new_media += created
-        return image.info.sha256
 
     def _link_reuse(self, image: Fingerprint) -> None:
         """Check a new image against every earlier one; store each match as a reuse link."""
@@ -81,41 +127,61 @@ class MediaCollector:
             self.summary.reuse_links += self.store.add_reuse_link(link)
         self._index.add(image.info.sha256, image)
 
-    def _fetch(
-        self, url: str, occurrence: MediaOccurrence, video_ok: bool
-    ) -> tuple[str | None, str | None]:
-        """(sha256, None) for media kept, (None, reason) for media not kept."""
-        if url in self.seen:
-            known = self.seen[url]
-            if known is None:
-                return None, "failed earlier in this run"
-        else:
-            known = self.store.body_fetched_from(url)
+    def _fetch(self, url: str, occurrence: MediaOccurrence, video_ok: bool, then: Kept) -> None:
+        waiter = _Waiter(occurrence, video_ok, then)
+        known = self.seen.get(url)
+        if isinstance(known, list):  # being downloaded: wait for that download
+            known.append(waiter)
+            return
+        if url in self.seen and known is None:
+            then(None, "failed earlier in this run")
+            return
+        known = known or self.store.body_fetched_from(url)
         if known:
-            return self._link(known, occurrence, video_ok)
-        self.seen[url] = None
+            self._link(known, waiter)
+            return
+        self.seen[url] = [waiter]
+        self.pool.submit(lambda: self._download(url), lambda got: self._downloaded(url, got))
+
+    def _download(self, url: str) -> _Download:
+        """On a worker: the bytes, and the fingerprint when they are a whole image."""
         exchange = self.fetcher.attempt(url, max_bytes=self.max_bytes)
-        self.record(exchange)
         reason = exchange.error_reason or (None if exchange.ok else str(FailureReason.HTTP_STATUS))
         if reason is None and looks_like_image(exchange.body):
             try:
-                self.seen[url] = self.store_image(exchange.body, url, occurrence)
-                return self.seen[url], None
+                return _Download(exchange, fingerprint(exchange.body, url))
             except MediaError:
                 reason = str(FailureReason.NOT_AN_IMAGE)
-        elif reason is None and video_ok:
-            self.seen[url] = exchange.body_sha256  # kept as the exchange's body blob
-            return self.seen[url], None
-        reason = reason or str(FailureReason.NOT_AN_IMAGE)
-        self.summary.count_media_failure(reason)
-        return None, reason
+        return _Download(exchange, reason=reason)
 
-    def _link(
-        self, sha256: str, occurrence: MediaOccurrence, video_ok: bool
-    ) -> tuple[str | None, str | None]:
+    def _downloaded(self, url: str, got: _Download) -> None:
+        """On the writer: record the exchange, keep what it brought, answer who waited."""
+        self.record(got.exchange)
+        waiters = self.seen[url]
+        assert isinstance(waiters, list)
+        sha256 = None
+        if got.image is not None:
+            self._keep(got.image, got.exchange.body)
+            sha256 = got.image.info.sha256
+        elif got.reason is None and any(waiter.video_ok for waiter in waiters):
+            sha256 = got.exchange.body_sha256  # a video, kept as the exchange's body blob
+        self.seen[url] = sha256
+        if sha256 is None:
+            reason = got.reason or str(FailureReason.NOT_AN_IMAGE)
+            self.summary.count_media_failure(reason)
+            for waiter in waiters:
+                waiter.then(None, reason)
+            return
+        for waiter in waiters:
+            self._link(sha256, waiter)
+
+    def _link(self, sha256: str, waiter: _Waiter) -> None:
         """Media fetched before: link the new place it was seen, without fetching again."""
         if self.store.has_media(sha256):
             with self.store.atomic():
-                self.store.add_media_occurrence(replace(occurrence, media=sha256))
-            return sha256, None
-        return (sha256, None) if video_ok else (None, str(FailureReason.NOT_AN_IMAGE))
+                self.store.add_media_occurrence(replace(waiter.occurrence, media=sha256))
+            waiter.then(sha256, None)
+        elif waiter.video_ok:
+            waiter.then(sha256, None)
+        else:
+            waiter.then(None, str(FailureReason.NOT_AN_IMAGE))

@@ -4,7 +4,10 @@
     2. Expand the sources: files, folders (recursively), URLs.
     3. For each source: an image is stored as media; an article is read (file or URL),
        stored, and extracted; then each embedded post is captured and each image the
-       embeds and credits point at is fetched and stored.
+       embeds and credits point at is fetched and stored. Captures and downloads run on
+       worker threads (`WorkPool`), `[network] concurrency` at a time; their results are
+       stored here, on the run's one writer thread. A source's queue item is marked done
+       once everything started for it is stored.
     4. Finish the run with its summary.
 
 One item failing is recorded and the run goes on; only a store failure (a full disk, a
@@ -14,6 +17,7 @@ broken database) ends the run, which is then marked failed with everything befor
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import mimetypes
 import time
@@ -50,6 +54,7 @@ from ..store.db import Store
 from .changes import compare, newer_version
 from .feeds import Listed, read_listing
 from .media import MediaCollector
+from .pool import Group, WorkPool
 from .sources import Source, SourceKind, expand, read_file
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -62,6 +67,7 @@ class _RunState:
 
     summary: RunSummary
     media: MediaCollector
+    pool: WorkPool
     since: date | None = None
     sources: list[Source] = field(default_factory=list)  # grows as feeds and sitemaps list more
     captured_posts: set[int] = field(default_factory=set)
@@ -87,7 +93,7 @@ class ArchiveJob:
             state.sources = expand(locations)
             self.store.queue_items(state.summary.run_id, [s.location for s in state.sources])
             # 3. Each source in turn.
-            self._work(state, 0, progress)
+            self._work(state, progress)
         return state.summary
 
     def resume(self, progress: ProgressCallback | None = None) -> RunSummary | None:
@@ -99,25 +105,32 @@ class ArchiveJob:
         with self._running([], None, resumed=run_id) as state:
             state.sources = [s for item in items for s in expand([item["location"]])]
             state.captured_posts = self.store.posts_captured_in(run_id)
-            start = next(
-                (i for i, item in enumerate(items) if item["status"] == "pending"), len(items)
-            )
-            self._work(state, start, progress)
+            finished = {i for i, item in enumerate(items) if item["status"] != "pending"}
+            self._work(state, progress, finished)
         return state.summary
 
-    def _work(self, state: _RunState, start: int, progress: ProgressCallback | None) -> None:
-        """Each source from `start` on; one failing does not stop the others. Feeds and sitemaps
-        add the articles they list to the end of the queue. Each item is marked done as it ends,
-        so a killed run resumes where it stopped."""
-        index = start
+    def _work(
+        self, state: _RunState, progress: ProgressCallback | None, finished: set[int] = frozenset()
+    ) -> None:
+        """Each source not `finished` yet; one failing does not stop the others. Feeds and
+        sitemaps add the articles they list to the end of the queue. Each item is marked done
+        once all its captures are stored, so a killed run resumes where it stopped."""
+        index = 0
         while index < len(state.sources):
-            if progress:
-                progress(index, len(state.sources), state.sources[index].location)
-            error = self._archive_source(state.sources[index], state)
-            self.store.mark_item(state.summary.run_id, index, "failed" if error else "done", error)
+            if index not in finished:
+                if progress:
+                    progress(index, len(state.sources), state.sources[index].location)
+                done = functools.partial(self._item_done, state, index)
+                with state.pool.group(done) as group:
+                    group.error = self._archive_source(state.sources[index], state)
             index += 1
+        state.pool.drain()
         if progress:
             progress(len(state.sources), len(state.sources), "done")
+
+    def _item_done(self, state: _RunState, index: int, group: Group) -> None:
+        status = "failed" if group.error else "done"
+        self.store.mark_item(state.summary.run_id, index, status, group.error)
 
     def recapture(
         self, posts: list[PostRecord], progress: ProgressCallback | None = None
@@ -130,6 +143,7 @@ class ArchiveJob:
                 if post.id not in state.captured_posts:
                     state.captured_posts.add(post.id)
                     self._capture_post(post.id, post.embed(), state)
+            state.pool.drain()
             if progress:
                 progress(len(posts), len(posts), "done")
         return state.summary
@@ -145,14 +159,16 @@ class ArchiveJob:
             run_id = resumed
             self.store.resume_run(run_id)
         summary = RunSummary(run_id=run_id, resumed=resumed is not None)
+        pool = WorkPool(self.config.network.concurrency)
         collector = MediaCollector(
             self.store, self.blobs, self.fetcher, self.config,
-            lambda exchange: self.record(exchange, run_id), summary,
+            lambda exchange: self.record(exchange, run_id), summary, pool,
         )  # fmt: skip
-        state = _RunState(summary, collector, since)
+        state = _RunState(summary, collector, pool, since)
         started = time.monotonic()
         try:
-            yield state
+            with contextlib.closing(pool):
+                yield state
         except BaseException as exc:
             summary.seconds = round(time.monotonic() - started, 3)
             with contextlib.suppress(StoreError):  # the store may be what failed
@@ -323,18 +339,33 @@ class ArchiveJob:
                 state.media.image_at(credit.image_url, occurrence)
 
     def _capture_post(self, post: int, embed: Embed, state: _RunState) -> None:
-        """Capture a post through its platform's adapter; store the result and its media."""
-        run_id = state.summary.run_id
+        """Capture a post through its platform's adapter on a worker; store it when it is in."""
         if embed.post_id is None and embed.url is None:
             result = outcome("none", FailureReason.NO_URL, "the embed gives no link to the post")
             result.status = CaptureStatus.SKIPPED
-        else:
-            context = CaptureContext(
-                embed.platform, self.fetcher, lambda exchange: self.record(exchange, run_id),
-                self.config, self.pacer,
-            )  # fmt: skip
-            disabled = self.config.platforms.settings(embed.platform).disabled_methods
+            self._captured(post, embed, _Captured(result), state)
+            return
+        disabled = self.config.platforms.settings(embed.platform).disabled_methods
+
+        def capture() -> _Captured:  # on a worker: the network only, exchanges kept in memory
+            exchanges: list[Exchange] = []
+
+            def keep(exchange: Exchange) -> int:
+                exchanges.append(exchange)
+                return len(exchanges) - 1  # stands for the row id until the writer stores it
+
+            context = CaptureContext(embed.platform, self.fetcher, keep, self.config, self.pacer)
             result = ADAPTERS[embed.platform].capture(embed, context, disabled)
+            return _Captured(result, exchanges)
+
+        state.pool.submit(capture, lambda captured: self._captured(post, embed, captured, state))
+
+    def _captured(self, post: int, embed: Embed, captured: _Captured, state: _RunState) -> None:
+        """On the writer: the capture's exchanges, the post's identity, then its media."""
+        run_id = state.summary.run_id
+        result = captured.result
+        rows = [self.record(exchange, run_id) for exchange in captured.exchanges]
+        result.exchanges = [rows[index] for index in result.exchanges]
         if result.resolved is not None:
             resolved = result.resolved
             with self.store.atomic():
@@ -342,11 +373,17 @@ class ArchiveJob:
                     post, Embed(resolved.platform, resolved.post_id, resolved.url, embed.found_by,
                                 resolved.author_handle),
                 )  # fmt: skip
-        for position, item in enumerate(result.media):
-            occurrence = MediaOccurrence(
-                "", run_id, post=post, source_url=item.url, position=position
-            )
-            state.media.collect(item, occurrence)
+        items = [
+            (item, MediaOccurrence("", run_id, post=post, source_url=item.url, position=position))
+            for position, item in enumerate(result.media)
+        ]
+        state.media.collect(items, lambda: self._store_capture(post, embed, result, state))
+
+    def _store_capture(
+        self, post: int, embed: Embed, result: PlatformCapture, state: _RunState
+    ) -> None:
+        """On the writer, its media in: the capture, what changed since the last one."""
+        run_id = state.summary.run_id
         previous = self.store.latest_capture(post)
         with self.store.atomic():
             capture = self.store.add_post_capture(PostCapture(post, run_id, embed.url, result))
@@ -399,6 +436,15 @@ class ArchiveJob:
     @property
     def _max_embeds(self) -> int:
         return self.config.limits.max_embeds_per_article
+
+
+@dataclass
+class _Captured:
+    """A capture as a worker brings it back: its exchanges not stored yet, and `result`'s
+    exchange ids standing for their positions in that list."""
+
+    result: PlatformCapture
+    exchanges: list[Exchange] = field(default_factory=list)
 
 
 @dataclass

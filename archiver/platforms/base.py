@@ -12,10 +12,12 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from ..config import Config
 from ..errors import FailureReason, ParseError
@@ -23,6 +25,7 @@ from ..fetch.client import Fetcher
 from ..models import Attempt, CaptureStatus, Embed, Exchange, Platform, PlatformCapture
 
 Recorder = Callable[[Exchange], int]  # stores an exchange and its body; returns its row id
+_FEDERATED = {Platform.MASTODON}
 
 _STATUS_FOR_REASON = {
     FailureReason.DELETED: CaptureStatus.DELETED,
@@ -81,7 +84,11 @@ class Response:
 
 
 class Pacer:
-    """Keeps a minimum interval between two answered requests to one platform."""
+    """Keeps a minimum interval between the starts of two requests to one platform.
+
+    Safe across threads: each request reserves the next free start time, so concurrent
+    captures of one platform queue up at its pace instead of all starting at once.
+    """
 
     def __init__(
         self,
@@ -92,16 +99,28 @@ class Pacer:
         self.interval = interval
         self.clock = clock
         self.sleep = sleep
-        self.last: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._next_start: dict[str, float] = {}
 
-    def wait(self, platform: str) -> None:
-        if platform in self.last:
-            remaining = self.last[platform] + self.interval(platform) - self.clock()
-            if remaining > 0:
-                self.sleep(remaining)
+    def wait(self, platform: str, key: str | None = None) -> float:
+        """Wait for `platform`'s next start and return it; `key` paces a federated platform
+        per server."""
+        key = key or platform
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next_start.get(key, now))
+            self._next_start[key] = start + self.interval(platform)
+        if start > now:
+            self.sleep(start - now)
+        return start
 
-    def answered(self, platform: str) -> None:
-        self.last[platform] = self.clock()
+    def unanswered(self, platform: str, start: float, key: str | None = None) -> None:
+        """A request that never reached the platform (DNS, refused) gives its slot back,
+        unless another request has already queued behind it."""
+        key = key or platform
+        with self._lock:
+            if self._next_start.get(key) == start + self.interval(platform):
+                self._next_start[key] = start
 
 
 @dataclass
@@ -122,17 +141,24 @@ class CaptureContext:
         network = self.config.network
         self.last_url = url
         for attempt in range(network.retries + 1):
-            self.pacer.wait(self.platform)
+            key = self._pace_key(url)
+            start = self.pacer.wait(self.platform, key)
             exchange = self.fetcher.attempt(url)
+            if exchange.status is None:
+                self.pacer.unanswered(self.platform, start, key)
             response = Response(exchange, self.record(exchange))
             self.exchanges.append(response.id)
-            if exchange.status is not None:
-                self.pacer.answered(self.platform)
             wait = self._retry_wait(response, attempt)
             if wait is None or attempt == network.retries:
                 return response
             self.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns")
+
+    def _pace_key(self, url: str) -> str | None:
+        """Mastodon instances are separate servers, each paced on its own."""
+        if self.platform in _FEDERATED:
+            return f"{self.platform}:{urlsplit(url).hostname}"
+        return None
 
     def _retry_wait(self, response: Response, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None when this answer is final."""

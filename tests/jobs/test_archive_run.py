@@ -40,7 +40,7 @@ def test_seed_offline_records_three_posts_and_their_dns_failures(open_archive: O
     assert summary.captures == {"failed": 3} and summary.failures == {"dns": 3}
     rows = archive.store.rows(
         "SELECT p.url, c.status, c.reason, x.error_reason FROM post_captures c"
-        " JOIN posts p ON p.id = c.post JOIN http_exchanges x ON x.id = c.exchange ORDER BY c.id"
+        " JOIN posts p ON p.id = c.post JOIN http_exchanges x ON x.id = c.exchange ORDER BY p.id"
     )
     assert rows == [
         {

@@ -152,16 +152,22 @@ def test_video_over_the_media_limit_is_recorded_not_downloaded(
     assert len(video["variants"]) >= 2 and video["poster"]
 
 
-def test_pacer_keeps_the_interval_between_answers() -> None:
+def test_pacer_keeps_the_interval_between_starts() -> None:
     now = [100.0]
     slept: list[float] = []
     pacer = Pacer(lambda platform: 2.0, clock=lambda: now[0], sleep=slept.append)
     pacer.wait("twitter")
-    pacer.answered("twitter")
     now[0] += 0.5
-    pacer.wait("twitter")
+    pacer.wait("twitter")  # 1.5 s after the first start's interval is over
+    pacer.wait("twitter")  # a third caller, at the same moment, queues behind the second
     pacer.wait("telegram")
-    assert slept == [1.5]
+    pacer.wait("mastodon", "mastodon:a.example")
+    pacer.wait("mastodon", "mastodon:b.example")  # another server: its own pace
+    assert slept == [1.5, 3.5]
+    start = pacer.wait("telegram")  # an interval after the first telegram start...
+    pacer.unanswered("telegram", start)  # ...but no answer came: the slot is given back
+    pacer.wait("telegram")
+    assert slept == [1.5, 3.5, 2.0, 2.0]  # not 4.0: the next one takes the slot given back
 
 
 def test_retry_after_as_seconds_or_http_date() -> None:
