@@ -104,6 +104,8 @@ class Archive:
     def run_job(self, jobfile: JobFile) -> JobReport:
         """The nightly job: finish a killed run, archive, recapture, report, notify."""
         started = now_utc()
+        if jobfile.concurrency:
+            self.config.network.concurrency = jobfile.concurrency
         timings: dict[str, float] = {}
         with timed(timings, "resume"):
             resumed = self.resume()

@@ -66,8 +66,18 @@ def _exit_code(error: ArchiverError) -> int:
     "--wait", "wait_for_lock", is_flag=True,
     help="When another job is writing the archive, wait for it instead of exiting 3.",
 )  # fmt: skip
+@click.option(
+    "--concurrency", type=click.IntRange(min=1),
+    help="Captures and downloads in flight at once (else [network] concurrency, 8).",
+)  # fmt: skip
 @click.pass_context
-def cli(ctx: click.Context, db_path: str, config_path: str | None, wait_for_lock: bool) -> None:
+def cli(
+    ctx: click.Context,
+    db_path: str,
+    config_path: str | None,
+    wait_for_lock: bool,
+    concurrency: int | None,
+) -> None:
     """Find, capture and verify the social posts embedded in news articles.
 
     \b
@@ -75,7 +85,10 @@ def cli(ctx: click.Context, db_path: str, config_path: str | None, wait_for_lock
         archiver archive                 # archive seeds/ into archive.db
         archiver extract article.html --json
     """
-    ctx.obj = {"db": db_path, "config_path": config_path, "wait": wait_for_lock}
+    ctx.obj = {
+        "db": db_path, "config_path": config_path, "wait": wait_for_lock,
+        "concurrency": concurrency,
+    }  # fmt: skip
 
 
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,6 +98,8 @@ def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @contextmanager
 def open_archive(ctx: click.Context) -> Iterator[Archive]:
     config = Config.load(ctx.obj["config_path"])
+    if ctx.obj["concurrency"]:
+        config.network.concurrency = ctx.obj["concurrency"]
     with Archive.open(ctx.obj["db"], config) as archive:
         archive.wait_for_lock = ctx.obj["wait"]
         yield archive

@@ -69,6 +69,13 @@ def test_archive_json_summary(tmp_path: Path) -> None:
     assert summary["failures"] == {"dns": 3}
 
 
+def test_concurrency_option_is_checked_and_used(tmp_path: Path) -> None:
+    code, _, err = run("--concurrency", "0", "archive", str(SEED))
+    assert code == 2 and "--concurrency" in err
+    code, out, _ = run("--db", str(tmp_path / "a.db"), "--concurrency", "3", "archive", str(SEED))
+    assert code == 0 and "3 embedded posts found" in out
+
+
 def test_archive_reads_a_list_file(tmp_path: Path) -> None:
     listing = tmp_path / "tonight.txt"
     listing.write_text(f"# tonight's articles\n{SEED}  # the example\n\n")

@@ -65,10 +65,8 @@ class Fetcher:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": network.user_agent},
-            limits=httpx.Limits(
-                max_connections=network.concurrency + 4,  # health checks beside a run
-                max_keepalive_connections=network.concurrency,
-            ),
+            # the run's worker pool bounds the connections; a job file may raise it later
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
         )
         self.hosts = HostGate(network.per_host, network.host_interval)
 

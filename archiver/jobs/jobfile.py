@@ -8,6 +8,7 @@
     report = "reports/nightly-{date}.json"   # JSON report; an HTML page is written beside it
     notify = ["/usr/local/bin/mail-report", "{report}"]   # run after the report is written
     health = true             # also check every capture method on the [health] reference posts
+    concurrency = 16          # captures in flight at once (else [network] concurrency)
 
 Steps: finish a killed run if there is one; archive the sources; recapture; check the
 capture methods' health; write the report; run the notification command. Paths in the file
@@ -38,6 +39,7 @@ class JobFile:
     report: str | None = None
     notify: list[str] = field(default_factory=list)
     health: bool = True
+    concurrency: int | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> JobFile:
@@ -48,7 +50,10 @@ class JobFile:
             raise ConfigError(f"cannot read job file {path}: {exc}", str(path)) from exc
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: no [job] table", str(path))
-        known = {"sources", "from", "since_days", "recapture", "report", "notify", "health"}
+        known = {
+            "sources", "from", "since_days", "recapture", "report", "notify", "health",
+            "concurrency",
+        }  # fmt: skip
         unknown = set(data) - known
         if unknown:
             raise ConfigError(
@@ -63,7 +68,12 @@ class JobFile:
             data.get("report"),
             [str(part) for part in data.get("notify", [])],
             bool(data.get("health", True)),
+            data.get("concurrency"),
         )
+        if job.concurrency is not None and (
+            not isinstance(job.concurrency, int) or job.concurrency < 1
+        ):
+            raise ConfigError(f"{path}: concurrency must be a whole number >= 1", str(path))
         if job.recapture not in _RECAPTURE:
             raise ConfigError(
                 f"{path}: recapture must be one of {', '.join(_RECAPTURE)}", str(path)

@@ -21,7 +21,7 @@ import functools
 import json
 import mimetypes
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -110,7 +110,7 @@ class ArchiveJob:
         return state.summary
 
     def _work(
-        self, state: _RunState, progress: ProgressCallback | None, finished: set[int] = frozenset()
+        self, state: _RunState, progress: ProgressCallback | None, finished: Collection[int] = ()
     ) -> None:
         """Each source not `finished` yet; one failing does not stop the others. Feeds and
         sitemaps add the articles they list to the end of the queue. Each item is marked done

@@ -75,7 +75,9 @@ def test_two_nights_catch_an_edit_and_a_deletion(player: Player, tmp_path: Path)
     ("text", "message"),
     [("[job]\nrecapture = 'sometimes'\n", "recapture must be one of"),
      ("[job]\nsources = []\nschedule = 1\n", r"unknown job setting\(s\) schedule"),
-     ("not toml [", "cannot read job file")],
+     ("not toml [", "cannot read job file"),
+     ("[job]\nconcurrency = 0\n", "concurrency must be a whole number"),
+     ("[job]\nconcurrency = 'many'\n", "concurrency must be a whole number")],
 )  # fmt: skip
 def test_bad_job_files_are_config_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "job.toml"
@@ -86,7 +88,7 @@ def test_bad_job_files_are_config_errors(tmp_path: Path, text: str, message: str
 
 def test_the_shipped_example_loads() -> None:
     example = JobFile.load(Path(__file__).parent.parent.parent / "examples" / "nightly.toml")
-    assert example.recapture == "due" and example.since_days == 2
+    assert example.recapture == "due" and example.since_days == 2 and example.concurrency == 8
 
 
 def test_a_recapture_only_job_archives_no_default_sources(player: Player, tmp_path: Path) -> None:
