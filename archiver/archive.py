@@ -11,12 +11,14 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .config import Config, default_blob_root
 from .errors import FailureReason, FetchError
 from .extract import extract_document
 from .fetch.client import Fetcher
 from .fetch.guard import Resolver
+from .history import History, history
 from .jobs.health import MethodHealth, check
 from .jobs.health import report as health_report
 from .jobs.jobfile import JobFile, notify, now_utc
@@ -27,10 +29,12 @@ from .jobs.sources import is_url, read_file
 from .media.lookup import ReuseAnswer, find_reuse
 from .media.rehash import RehashSummary, rehash
 from .models import Extraction, RunSummary
+from .notes import add_note, notes_on
 from .platforms import check_settings
 from .store.blobs import LocalBlobStore
 from .store.db import Store
 from .store.lock import exclusive
+from .verify import Verification, verify
 
 DEFAULT_DB = "archive.db"
 DEFAULT_SOURCES = ["seeds/"]
@@ -145,6 +149,23 @@ class Archive:
             )
             self.store.finish_run(run_id, "finished", {})
         return health_report(self.store)
+
+    def history(self, url: str) -> History:
+        """A post's whole story, found by any URL form of it."""
+        return history(self.store, url)
+
+    def note(
+        self, target: str, text: str, author: str | None = None, supersedes: int | None = None
+    ) -> dict[str, Any]:
+        """Append a provenance note to a post, capture, article or image."""
+        return add_note(self.store, target, text, author or self.config.operator, supersedes)
+
+    def notes(self, target: str) -> list[dict[str, Any]]:
+        return notes_on(self.store, target)
+
+    def verify(self, sample: int | None = None) -> Verification:
+        """Re-hash blobs, resolve references, recompute the event chain, check sealed rows."""
+        return verify(self.store, self.blobs, sample)
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""

@@ -23,6 +23,7 @@ from .archive import DEFAULT_DB, Archive, extract_source
 from .config import Config
 from .errors import ArchiverError, ConfigError, StoreError
 from .fetch.client import Fetcher
+from .history import DEFAULT_MEMENTO_BASE, as_cdxj, as_text, as_timemap
 from .jobs.jobfile import JobFile
 from .jobs.sources import read_list_file
 from .media.lookup import ReuseAnswer
@@ -356,6 +357,120 @@ def rehash(ctx: click.Context, as_json: bool) -> None:
         for failure in summary.failed:
             click.echo(f"  could not rehash {failure['sha256']}: {failure['error']}")
     if summary.failed:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("url")
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json", "timemap", "cdxj"]),
+    default="text", show_default=True,
+    help="timemap: an RFC 7089 Memento TimeMap (application/link-format); cdxj: CDXJ lines.",
+)  # fmt: skip
+@click.option(
+    "--memento-base", default=DEFAULT_MEMENTO_BASE, show_default=True,
+    help="Where mementos point: the default names each capture; a replay URL (pywb, "
+    "ReplayWeb.page on an exported WACZ) gives BASE/TIMESTAMP/URL.",
+)  # fmt: skip
+@json_option
+@click.pass_context
+def history(ctx: click.Context, url: str, output: str, memento_base: str, as_json: bool) -> None:
+    """Everything the archive holds about a post, found by any URL form of it.
+
+    Its identity, every capture in time order (status, text, media with where each image
+    was seen first, the HTTP exchanges), what changed between captures and when it
+    vanished, the articles that embedded it, and the notes on it. Exit 1 when the archive
+    does not hold the post.
+
+    \b
+    Examples:
+        archiver history https://x.com/officejjsmart/status/1660666060461764609
+        archiver history https://twitter.com/officejjsmart/status/1660666060461764609?s=20 --json
+        archiver history https://t.me/s/channel/123 --format timemap
+    """
+    with open_archive(ctx) as opened:
+        story = opened.history(url)
+    if as_json or output == "json":
+        click.echo(json.dumps(story.to_dict(), indent=2, ensure_ascii=False))
+    elif output == "timemap":
+        click.echo(as_timemap(story, memento_base), nl=False)
+    elif output == "cdxj":
+        click.echo(as_cdxj(story), nl=False)
+    else:
+        click.echo(as_text(story))
+
+
+@cli.command()
+@click.argument("target")
+@click.argument("text")
+@click.option("--author", help="Who wrote the note (default: the operator).")
+@click.option("--supersedes", type=int, help="The number of an earlier note this one corrects.")
+@json_option
+@click.pass_context
+def note(
+    ctx: click.Context, target: str, text: str, author: str | None, supersedes: int | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Add a provenance note to a post, a capture, an article or an image.
+
+    TARGET is a post URL (any form), a capture number (12 or capture:12), an article's URL
+    or path as archived, or an image's sha256. Notes are never edited or deleted: a
+    correction is a new note with --supersedes. Every note enters the event chain.
+
+    \b
+    Example:
+        archiver note https://x.com/someone/status/1 "Geolocated to Kherson by A. Analyst"
+    """
+    with open_archive(ctx) as opened:
+        added = opened.note(target, text, author, supersedes)
+    if as_json:
+        click.echo(json.dumps(added, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"Note #{added['id']} on {added['target']}")
+
+
+@cli.command()
+@click.argument("target")
+@json_option
+@click.pass_context
+def notes(ctx: click.Context, target: str, as_json: bool) -> None:
+    """List the notes on a post, capture, article or image, oldest first.
+
+    \b
+    Example:
+        archiver notes https://x.com/someone/status/1 --json
+    """
+    with open_archive(ctx) as opened:
+        found = opened.notes(target)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for item in found:
+        old = f" [superseded by #{item['superseded_by']}]" if item["superseded_by"] else ""
+        click.echo(f"#{item['id']} {item['created_at']} {item['author']}: {item['text']}{old}")
+
+
+@cli.command()
+@click.option("--sample", type=click.IntRange(min=0), help="Re-hash only N blobs, at random.")
+@json_option
+@click.pass_context
+def verify(ctx: click.Context, sample: int | None, as_json: bool) -> None:
+    """Check the archive: blobs, references, the event chain and every sealed row.
+
+    Re-hashes every blob (or --sample N of them) against its sha256, checks that every
+    row's references resolve, recomputes the event hash chain from the first event to the
+    head and prints the head hash, and checks every sealed row (exchanges, captures,
+    images, notes, changes) against its seal. Exit 0 only when everything holds; otherwise
+    each problem is named and the exit code is 1.
+
+    \b
+    Example:
+        archiver verify --json
+    """
+    with open_archive(ctx) as opened:
+        result = opened.verify(sample)
+    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.describe())
+    if not result.ok:
         sys.exit(EXIT_FAILED)
 
 

@@ -8,7 +8,9 @@
     ├── ParseError           a platform answered in a form we cannot read (.url)
     ├── StoreError           the database or blob store failed      (.path)
     │   └── LockedError      another job is writing the archive     (.path)
-    └── MediaError           bytes that are not a decodable image   (.source)
+    ├── MediaError           bytes that are not a decodable image   (.source)
+    ├── NotFound             a post, capture, article or image the archive does not hold
+    └── ExportError          an evidence bundle that cannot be written or read (.path)
 
 Library code translates httpx, sqlite3, OSError, Pillow and lxml errors into these at
 the edge of the layer that calls them, chaining the original with ``raise ... from``.
@@ -108,3 +110,15 @@ class MediaError(ArchiverError):
     def __init__(self, message: str, source: str) -> None:
         super().__init__(message)
         self.source = source
+
+
+class NotFound(ArchiverError):
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.target = target
+
+
+class ExportError(ArchiverError):
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path

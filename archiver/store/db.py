@@ -33,7 +33,7 @@ from ..models import (
     ReuseLink,
     utc_now,
 )
-from .events import GENESIS, canonical_detail, event_hash
+from .events import GENESIS, canonical_detail, event_hash, row_digest
 from .schema import migrate
 
 
@@ -57,6 +57,9 @@ def _fingerprint_from_row(row: dict[str, Any]) -> Fingerprint:
         [tuple(box) for box in lists["boxes"]], lists["box_pdqs"], lists["crop_pdqs"],
         lists["frame_pdqs"], bool(row["low_information"]),
     )  # fmt: skip
+
+
+_SEALED_BY_POST = ("post_captures", "changes")  # sealed rows that name their post
 
 
 class Store:
@@ -162,7 +165,13 @@ class Store:
         data["run"] = run
         data["redirects"] = json.dumps([asdict(hop) for hop in exchange.redirects])
         data["headers"] = json.dumps(exchange.headers)
-        return self._insert("http_exchanges", data)
+        exchange_id = self._insert("http_exchanges", data)
+        self.append_event(
+            "exchange.recorded", f"http_exchange:{exchange_id}",
+            {"url": exchange.url, "status": exchange.status,
+             "row": self._seal("http_exchanges", "id", exchange_id)},
+        )  # fmt: skip
+        return exchange_id
 
     # Articles, posts, embeds, credits ------------------------------------------------
 
@@ -190,6 +199,7 @@ class Store:
                 "article": capture.article,
                 "status": data["status"],
                 "body_sha256": capture.body_sha256,
+                "row": self._seal("article_captures", "id", capture_id),
             },
         )
         return capture_id
@@ -227,10 +237,21 @@ class Store:
         existing = self._one("SELECT id FROM posts WHERE identity_key = ?", [key])
         if existing and existing["id"] != post:
             target = int(existing["id"])
-            for table in ("embeds", "post_captures", "post_aliases"):
+            moved = {
+                table: [
+                    r["id"] for r in self.rows(f"SELECT id FROM {table} WHERE post = ?", [post])
+                ]
+                for table in _SEALED_BY_POST
+            }
+            for table in ("embeds", "post_captures", "post_aliases", "changes"):
                 self.db.execute(
                     f"UPDATE OR IGNORE {table} SET post = ? WHERE post = ?", [target, post]
                 )
+            for table, ids in moved.items():  # their rows changed: seal them again
+                for row_id in ids:
+                    self.append_event(
+                        "row.reassigned", f"post:{target}", {"row": self._seal(table, "id", row_id)}
+                    )
             # occurrence_key is MediaOccurrence.occurrence_key, which names the post
             self.db.execute(
                 "UPDATE OR IGNORE media_occurrences SET post = :to, occurrence_key = media || '|'"
@@ -312,7 +333,8 @@ class Store:
             "post.captured",
             f"post_capture:{capture_id}",
             {"post": capture.post, "status": str(result.status), "reason": result.reason,
-             "method": result.method, "exchanges": exchanges},
+             "method": result.method, "exchanges": exchanges,
+             "row": self._seal("post_captures", "id", capture_id)},
         )  # fmt: skip
         return capture_id
 
@@ -322,12 +344,19 @@ class Store:
             return False
         self.add_blob(fp.info.sha256, fp.info.size, fp.info.mime)
         self.db["media"].insert({**_fingerprint_columns(fp), "first_seen": utc_now()})
-        self.append_event("media.stored", f"media:{fp.info.sha256}", {"size": fp.info.size})
+        self.append_event(
+            "media.stored", f"media:{fp.info.sha256}",
+            {"size": fp.info.size, "row": self._seal("media", "sha256", fp.info.sha256)},
+        )  # fmt: skip
         return True
 
     def update_fingerprint(self, fp: Fingerprint) -> None:
         """Replace an image's hashes with ones from a newer pipeline (`archiver rehash`)."""
         self.db["media"].update(fp.info.sha256, _fingerprint_columns(fp))
+        self.append_event(
+            "media.rehashed", f"media:{fp.info.sha256}",
+            {"hash_version": fp.hash_version, "row": self._seal("media", "sha256", fp.info.sha256)},
+        )  # fmt: skip
 
     def fingerprints(self, hash_version: int) -> Iterator[tuple[str, Fingerprint]]:
         """Every stored image's hashes made by this pipeline version."""
@@ -397,12 +426,15 @@ class Store:
         self, post: int, from_capture: int, to_capture: int, run: int, kind: str,
         detail: dict[str, Any],
     ) -> None:  # fmt: skip
-        self._insert(
+        change = self._insert(
             "changes",
             {"post": post, "from_capture": from_capture, "to_capture": to_capture, "kind": kind,
              "detail": json.dumps(detail, ensure_ascii=False), "run": run, "found_at": utc_now()},
         )  # fmt: skip
-        self.append_event("post.changed", f"post:{post}", {"kind": kind, "capture": to_capture})
+        self.append_event(
+            "post.changed", f"post:{post}",
+            {"kind": kind, "capture": to_capture, "row": self._seal("changes", "id", change)},
+        )  # fmt: skip
 
     def changes_in_runs(self, runs: list[int]) -> list[dict[str, Any]]:
         """Every change found by these runs, with the post it concerns."""
@@ -452,6 +484,91 @@ class Store:
         )
         return [PostRecord(**{**row, "platform": Platform(row["platform"])}) for row in rows]
 
+    # History -------------------------------------------------------------------------------
+
+    def post_by_key(self, key: str) -> dict[str, Any] | None:
+        """A post by its identity key or any key it was known by before it was resolved."""
+        return self._one(
+            "SELECT * FROM posts WHERE identity_key = ?"
+            " UNION ALL SELECT p.* FROM post_aliases a JOIN posts p ON p.id = a.post"
+            " WHERE a.alias_key = ? LIMIT 1",
+            [key, key],
+        )
+
+    def post_by_url(self, url: str) -> dict[str, Any] | None:
+        """A post whose stored URL, or a capture's canonical URL, is exactly this one."""
+        return self._one(
+            "SELECT * FROM posts WHERE url = ? UNION ALL SELECT p.* FROM post_captures c"
+            " JOIN posts p ON p.id = c.post WHERE c.canonical_url = ? LIMIT 1",
+            [url, url],
+        )
+
+    def post_history(self, post: int) -> dict[str, list[dict[str, Any]]]:
+        """Everything stored about one post, in a handful of queries however many captures."""
+        return {
+            "aliases": self.rows("SELECT alias_key FROM post_aliases WHERE post = ?", [post]),
+            "captures": self.rows(
+                "SELECT * FROM post_captures WHERE post = ? ORDER BY captured_at, id", [post]
+            ),
+            "exchanges": self.rows(
+                "SELECT ce.capture, x.* FROM capture_exchanges ce"
+                " JOIN http_exchanges x ON x.id = ce.exchange"
+                " WHERE ce.capture IN (SELECT id FROM post_captures WHERE post = ?) ORDER BY x.id",
+                [post],
+            ),
+            "changes": self.rows("SELECT * FROM changes WHERE post = ? ORDER BY id", [post]),
+            "articles": self.rows(
+                "SELECT a.id, a.source, a.kind, a.title, e.found_by, e.first_seen, e.last_seen"
+                " FROM embeds e JOIN articles a ON a.id = e.article WHERE e.post = ?"
+                " ORDER BY e.first_seen, a.id",
+                [post],
+            ),
+        }
+
+    def reuse_links_of(self, shas: list[str]) -> list[dict[str, Any]]:
+        """Reuse links that touch any of these images, either way."""
+        if not shas:
+            return []
+        marks = ",".join("?" * len(shas))
+        return self.rows(
+            f"SELECT * FROM reuse_links WHERE media IN ({marks}) OR earlier IN ({marks})"
+            " ORDER BY id",
+            shas + shas,
+        )
+
+    def capture_by_id(self, capture: int) -> dict[str, Any] | None:
+        return self.row("post_captures", "id", capture)
+
+    def article_by_source(self, source: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM articles WHERE source = ?", [source])
+
+    # Notes ---------------------------------------------------------------------------------
+
+    def add_note(self, target: str, text: str, author: str, supersedes: int | None) -> int:
+        """Append a note (notes are never edited: a correction supersedes an earlier one)."""
+        with self.atomic():
+            note = self._insert(
+                "notes",
+                {"target": target, "text": text, "author": author, "created_at": utc_now(),
+                 "supersedes": supersedes},
+            )  # fmt: skip
+            self.append_event(
+                "note.added", target,
+                {"note": note, "author": author, "row": self._seal("notes", "id", note)},
+            )  # fmt: skip
+        return note
+
+    def notes_on(self, targets: list[str]) -> list[dict[str, Any]]:
+        """Notes on any of these targets, oldest first, each with the note that superseded it."""
+        if not targets:
+            return []
+        marks = ",".join("?" * len(targets))
+        return self.rows(
+            "SELECT n.*, (SELECT s.id FROM notes s WHERE s.supersedes = n.id) AS superseded_by"
+            f" FROM notes n WHERE n.target IN ({marks}) ORDER BY n.id",
+            targets,
+        )
+
     # The event chain -------------------------------------------------------------------
 
     def append_event(self, kind: str, subject: str, detail: dict[str, Any]) -> str:
@@ -467,6 +584,20 @@ class Store:
              "prev_hash": prev_hash, "hash": digest},
         )  # fmt: skip
         return digest
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """Every event, first to last (for verification and custody logs)."""
+        yield from self.db.query("SELECT * FROM events ORDER BY id")
+
+    def foreign_key_problems(self) -> list[dict[str, Any]]:
+        """Rows whose declared references do not resolve (SQLite's own check)."""
+        return self.rows("PRAGMA foreign_key_check")
+
+    def row(self, table: str, key_column: str, key: int | str) -> dict[str, Any] | None:
+        return self._one(f"SELECT * FROM {table} WHERE {key_column} = ?", [key])
+
+    def keys(self, table: str, key_column: str) -> list[int | str]:
+        return [r[key_column] for r in self.rows(f"SELECT {key_column} FROM {table}")]
 
     # Reads -------------------------------------------------------------------------------
 
@@ -485,6 +616,12 @@ class Store:
         return self.db[table].count
 
     # Helpers -----------------------------------------------------------------------------
+
+    def _seal(self, table: str, key_column: str, key: int | str) -> dict[str, Any]:
+        """The seal an event carries for a row it stored: table, key, digest of the row."""
+        row = self.row(table, key_column, key)
+        assert row is not None, f"{table} {key} was just written"
+        return {"table": table, "key": key, "sha256": row_digest(row)}
 
     def _insert(self, table: str, record: dict[str, Any]) -> int:
         return int(self.db[table].insert(record).last_pk)

@@ -2,6 +2,10 @@
 
 Editing, inserting or deleting any row breaks every hash after it, so the head hash
 (published, or handed to an auditor) vouches for the whole history up to that point.
+
+Events that store evidence (an exchange, a capture, an image, a note, a change) also seal
+that row: `detail["row"]` names the table and key and carries the sha256 of the row as
+stored, so an edited or deleted row is caught by comparing it with its latest seal.
 """
 
 from __future__ import annotations
@@ -23,3 +27,8 @@ def event_hash(prev_hash: str, ts: str, kind: str, subject: str, detail: str) ->
         [prev_hash, ts, kind, subject, detail], separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """sha256 of a database row, every column, as canonical JSON."""
+    return hashlib.sha256(canonical_detail(row).encode("utf-8")).hexdigest()
