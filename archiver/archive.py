@@ -14,7 +14,9 @@ from types import TracebackType
 from typing import Any
 
 from .config import Config, default_blob_root
-from .errors import FailureReason, FetchError
+from .errors import ConfigError, FailureReason, FetchError, NotFound
+from .export.bundle import ExportSummary, export_bundle
+from .export.selection import Selection, gather
 from .extract import extract_document
 from .fetch.client import Fetcher
 from .fetch.guard import Resolver
@@ -166,6 +168,19 @@ class Archive:
     def verify(self, sample: int | None = None) -> Verification:
         """Re-hash blobs, resolve references, recompute the event chain, check sealed rows."""
         return verify(self.store, self.blobs, sample)
+
+    def export(self, selection: Selection, out: str | Path) -> ExportSummary:
+        """Write an evidence bundle (BagIt with WARC, WACZ, provenance, custody, report)."""
+        if selection.is_empty():
+            raise ConfigError("say what to export: post URLs, an article, a run, dates or --all")
+        contents = gather(self.store, selection)
+        if not contents.posts and not contents.articles:
+            raise NotFound(f"nothing in the archive matches {selection.describe()}", str(out))
+        return export_bundle(
+            contents, self.blobs, Path(out), description=selection.describe(),
+            operator=self.config.operator,
+            organization=self.config.export.organization or self.config.operator,
+        )  # fmt: skip
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""

@@ -36,6 +36,9 @@ disabled_methods = ["oembed"]
 schedule = ["1h", "1d", "7d", "30d"]    # capture known posts again this long after the first
 then_every = "30d"                      # and then at this interval
 
+[export]
+organization = "Example News, verification desk"   # bag-info Source-Organization
+
 [paths]
 blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
 """
@@ -145,6 +148,11 @@ class HealthConfig:
 
 
 @dataclass
+class ExportConfig:
+    organization: str = ""  # empty: the operator
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -159,6 +167,7 @@ class Config:
     reuse: ReuseConfig = field(default_factory=ReuseConfig)
     recapture: RecaptureConfig = field(default_factory=RecaptureConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -188,6 +197,7 @@ class Config:
             "reuse": ReuseConfig,
             "recapture": RecaptureConfig,
             "health": HealthConfig,
+            "export": ExportConfig,
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():

@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import NotFound, SourceError
 from .history import find_post
+from .jobs.sources import article_key
 from .store.db import Store
 
 _SHA256 = re.compile(r"^(?:media:|sha256:)?([0-9a-f]{64})$")
@@ -34,7 +35,7 @@ def resolve_target(store: Store, target: str) -> str:
         if store.capture_by_id(int(match.group(1))) is None:
             raise NotFound(f"{target}: no such capture in the archive", target)
         return f"capture:{match.group(1)}"
-    if article := store.article_by_source(target):
+    if article := store.article_by_source(article_key(target)):
         return f"article:{article['id']}"
     return f"post:{find_post(store, target)['id']}"
 

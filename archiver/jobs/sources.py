@@ -31,6 +31,11 @@ class Source:
         return Path(self.location).resolve().as_uri()
 
 
+def article_key(text: str) -> str:
+    """The key an article given as a URL or a file path is archived under."""
+    return Source(text, SourceKind.URL if is_url(text) else SourceKind.FILE).key
+
+
 def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 

@@ -542,6 +542,79 @@ class Store:
     def article_by_source(self, source: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM articles WHERE source = ?", [source])
 
+    # Export selections -----------------------------------------------------------------------
+
+    def post_ids(self, where: str = "1", params: list[Any] | None = None) -> list[int]:
+        """Posts with a capture matching `where` (a condition on post_captures c)."""
+        return [
+            r["post"]
+            for r in self.rows(
+                f"SELECT DISTINCT c.post FROM post_captures c WHERE {where} ORDER BY c.post",
+                params,
+            )
+        ]
+
+    def posts_of_article(self, article: int) -> list[int]:
+        rows = self.rows("SELECT post FROM embeds WHERE article = ?", [article])
+        return [r["post"] for r in rows]
+
+    def article_ids_in_run(self, run: int) -> list[int]:
+        rows = self.rows("SELECT DISTINCT article FROM article_captures WHERE run = ?", [run])
+        return [r["article"] for r in rows]
+
+    def articles_with_captures(self, articles: list[int]) -> list[dict[str, Any]]:
+        """Articles and their captures (as a JSON list), in id order."""
+        if not articles:
+            return []
+        marks = ",".join("?" * len(articles))
+        found = self.rows(f"SELECT * FROM articles WHERE id IN ({marks}) ORDER BY id", articles)
+        captures = self.rows(
+            f"SELECT * FROM article_captures WHERE article IN ({marks}) ORDER BY id", articles
+        )
+        for article in found:
+            article["captures"] = [c for c in captures if c["article"] == article["id"]]
+        return found
+
+    def media_of_article(self, article: int) -> list[str]:
+        rows = self.rows(
+            "SELECT DISTINCT media FROM media_occurrences WHERE article = ?", [article]
+        )
+        return [r["media"] for r in rows]
+
+    def exchanges_by_ids(self, ids: list[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self.rows(f"SELECT * FROM http_exchanges WHERE id IN ({marks}) ORDER BY id", ids)
+
+    def exchanges_with_bodies(self, shas: list[str]) -> list[dict[str, Any]]:
+        """The exchanges that brought these bodies (media downloads)."""
+        if not shas:
+            return []
+        marks = ",".join("?" * len(shas))
+        return self.rows(
+            f"SELECT * FROM http_exchanges WHERE body_sha256 IN ({marks}) ORDER BY id", shas
+        )
+
+    def media_rows(self, shas: list[str]) -> list[dict[str, Any]]:
+        if not shas:
+            return []
+        marks = ",".join("?" * len(shas))
+        return self.rows(
+            "SELECT sha256, size, width, height, format, mime, phash, dhash, whash, pdq,"
+            f" pdq_quality, hash_version, first_seen FROM media WHERE sha256 IN ({marks})"
+            " ORDER BY sha256",
+            shas,
+        )
+
+    def events_about(self, subjects: set[str]) -> list[dict[str, Any]]:
+        """The events whose subject is one of these, in chain order."""
+        return [event for event in self.events() if event["subject"] in subjects]
+
+    def head_hash(self) -> str:
+        last = self._one("SELECT hash FROM events ORDER BY id DESC LIMIT 1", [])
+        return last["hash"] if last else GENESIS
+
     # Notes ---------------------------------------------------------------------------------
 
     def add_note(self, target: str, text: str, author: str, supersedes: int | None) -> int:

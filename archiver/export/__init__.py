@@ -1,0 +1,1 @@
+"""Evidence bundles: what a slice of the archive holds, packaged for a third party."""

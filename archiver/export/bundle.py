@@ -1,0 +1,384 @@
+"""`archiver export`: an evidence bundle that a third party checks with standard tools.
+
+The bundle is a BagIt 1.0 bag (sha256 and sha512 manifests for the payload and the tag
+files), as a folder or a .zip of it:
+
+    bagit.txt, bag-info.txt, manifest-*.txt, tagmanifest-*.txt
+    data/archive.warc.gz      WARC/1.1: the HTTP exchanges, media, provenance (see warc.py)
+    data/archive.wacz         WACZ 1.1.1 of that WARC (pages.jsonl, CDXJ index, datapackage.json
+                              with hashes), for ReplayWeb.page and pywb
+    data/provenance.json      posts, captures, exchanges, changes, reuse links, notes, images
+    data/media/               each image once, named by sha256; index.csv lists where each was
+                              seen and under which names
+    data/custody/             events.jsonl (the event chain's events about this slice, each
+                              recomputable from its fields and the hash before it), head.txt
+                              (the chain's head when the bundle was made), README.txt (how to
+                              check both without archiver)
+    data/report.html          the same, for a human reader, in one file
+
+`verify_bundle` checks one: the bag's fixity (bagit), its version, every WARC record's
+digests (warcio), the WACZ (py-wacz's validator) and the custody events' hashes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import json
+import shutil
+import tempfile
+import uuid
+import warnings
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bagit
+from wacz.main import main as wacz_main
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from .. import __version__
+from ..errors import ExportError
+from ..models import utc_now
+from ..store.blobs import BlobStore
+from ..store.events import event_hash
+from .report import render
+from .selection import Contents
+from .warc import BundleWarc, write_warc
+
+BAGIT_VERSION = "1.0"
+MEDIA_SUFFIX = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+    "image/bmp": ".bmp", "image/tiff": ".tif", "video/mp4": ".mp4",
+}  # fmt: skip
+_CUSTODY_README = """How to check this custody log without archiver
+
+Each line of events.jsonl is one event of the archive's append-only event chain. Its "hash"
+is the sha256 (lowercase hex) of the UTF-8 JSON array
+
+    [prev_hash, ts, kind, subject, detail]
+
+written with no spaces (separators "," and ":") and non-ASCII characters as they are; for
+example, in Python:
+
+    hashlib.sha256(json.dumps([e["prev_hash"], e["ts"], e["kind"], e["subject"], e["detail"]],
+                   separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+
+An event whose fields do not give its hash was altered. Events that stored evidence carry in
+"detail" a "row" seal: the sha256 of the database row they stored (the archive's own
+`archiver verify` checks those against the rows). head.txt is the chain's last hash when this
+bundle was made: the archive's later `archiver verify` prints a head that descends from it.
+"""
+
+
+@dataclass
+class ExportSummary:
+    path: str
+    posts: int
+    articles: int
+    exchanges: int
+    media: int
+    events: int
+    head_hash: str
+    warc_records: int = 0
+
+
+@dataclass
+class BundleCheck:
+    path: str
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, **asdict(self)}
+
+
+def export_bundle(
+    contents: Contents,
+    blobs: BlobStore,
+    out: Path,
+    *,
+    description: str,
+    operator: str,
+    organization: str,
+) -> ExportSummary:
+    """Write the bundle at `out` (a new folder, or a .zip); nothing is left half-written."""
+    if out.exists():
+        raise ExportError(f"{out}: already exists; give a new path", str(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write there: {exc.strerror}", str(out)) from exc
+    try:
+        bag_dir = work / (out.stem if out.suffix == ".zip" else out.name)
+        bag_dir.mkdir()
+        summary = _fill(bag_dir, contents, blobs, description, operator)
+        _make_bag(bag_dir, description, operator, organization, contents.head_hash)
+        if out.suffix == ".zip":
+            _zip(bag_dir, out)
+        else:
+            bag_dir.rename(out)
+    except OSError as exc:
+        raise ExportError(f"{out}: writing the bundle failed: {exc}", str(out)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    summary.path = str(out)
+    return summary
+
+
+def _fill(
+    bag_dir: Path, contents: Contents, blobs: BlobStore, description: str, operator: str
+) -> ExportSummary:
+    created = utc_now()
+    files = _write_media(bag_dir / "media", contents, blobs)
+    provenance = _provenance(contents, files, description, operator, created)
+    provenance_bytes = json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8")
+    (bag_dir / "provenance.json").write_bytes(provenance_bytes)
+    warc_path = bag_dir / "archive.warc.gz"
+    write_warc(
+        warc_path,
+        blobs.get,
+        lambda warc: _records(warc, contents, files, provenance_bytes, description, created),
+    )
+    _write_wacz(bag_dir, warc_path, contents, description)
+    _write_custody(bag_dir / "custody", contents)
+    title = f"Evidence bundle: {description}"
+    (bag_dir / "report.html").write_text(
+        render(contents, files, title, created, operator), encoding="utf-8"
+    )
+    return ExportSummary(
+        "", len(contents.posts), len(contents.articles), len(contents.exchanges),
+        len(contents.media), len(contents.events), contents.head_hash,
+        warc_records=_count_records(warc_path),
+    )  # fmt: skip
+
+
+def _write_media(folder: Path, contents: Contents, blobs: BlobStore) -> dict[str, str]:
+    """Each image once, named by its sha256; index.csv says where each was seen."""
+    folder.mkdir()
+    files = {}
+    with (folder / "index.csv").open("w", newline="", encoding="utf-8") as handle:
+        table = csv.writer(handle)
+        table.writerow(["file", "sha256", "mime", "width", "height", "seen_at", "seen_in"])
+        for row in contents.media:
+            name = row["sha256"] + MEDIA_SUFFIX.get(row["mime"] or "", "")
+            (folder / name).write_bytes(blobs.get(row["sha256"]))
+            files[row["sha256"]] = f"media/{name}"
+            for seen in row["seen"] or [{}]:
+                where = (
+                    seen.get("post_url") or seen.get("article_source") or seen.get("source_path")
+                )
+                table.writerow(
+                    [name, row["sha256"], row["mime"], row["width"], row["height"],
+                     seen.get("seen_at"), where]
+                )  # fmt: skip
+    return files
+
+
+def _provenance(
+    contents: Contents, files: dict[str, str], description: str, operator: str, created: str
+) -> dict[str, Any]:
+    return {
+        "bundle": {
+            "created_at": created, "selection": description, "operator": operator,
+            "tool": f"archiver {__version__}", "event_chain_head": contents.head_hash,
+        },
+        "posts": [story.to_dict() for story in contents.posts],
+        "articles": contents.articles,
+        "exchanges": contents.exchanges,
+        "reuse_links": contents.reuse_links,
+        "notes": contents.notes,
+        "media": [{**row, "file": files.get(row["sha256"])} for row in contents.media],
+    }  # fmt: skip
+
+
+def _records(
+    warc: BundleWarc,
+    contents: Contents,
+    files: dict[str, str],
+    provenance: bytes,
+    description: str,
+    created: str,
+) -> None:
+    warc.warcinfo("archive.warc.gz", {"description": description, "isPartOf": "archiver"})
+    for exchange in contents.exchanges:
+        warc.exchange(exchange)
+    for story in contents.posts:
+        for capture in story.captures:
+            content = {
+                "capture": capture["id"], "post": story.post["identity_key"],
+                "post_url": story.post["url"], "status": capture["status"],
+                "reason": capture["reason"], "method": capture["method"], "run": capture["run"],
+                "captured_at": capture["captured_at"],
+                "exchanges": [x["id"] for x in capture["exchanges"]],
+                "embedded_in": [a["source"] for a in story.articles],
+                "operator": capture["exchanges"][0]["operator"] if capture["exchanges"] else None,
+                "tool_version": __version__,
+            }  # fmt: skip
+            warc.metadata(
+                story.post["url"] or story.post["identity_key"], capture["captured_at"], content,
+                warc.response_ids.get(capture["exchange"]),
+            )  # fmt: skip
+    for row in contents.media:
+        if not warc.holds(row["sha256"]):  # an image from a file, not from an exchange
+            mime = row["mime"] or "application/octet-stream"
+            data = warc.read_blob(row["sha256"])
+            warc.resource(f"urn:sha256:{row['sha256']}", row["first_seen"], data, mime)
+    warc.resource("urn:archiver:provenance.json", created, provenance, "application/json")
+
+
+def _write_wacz(bag_dir: Path, warc_path: Path, contents: Contents, description: str) -> None:
+    pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
+    for exchange in contents.exchanges:
+        if exchange["status"] == 200 and exchange["final_url"]:
+            pages.append(
+                {"id": uuid.uuid4().hex, "url": exchange["final_url"],
+                 "ts": exchange["started_at"], "title": exchange["url"]}
+            )  # fmt: skip
+    pages_path = bag_dir.parent / "pages.jsonl"
+    pages_path.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        code = wacz_main(
+            ["create", "-o", str(bag_dir / "archive.wacz"), "-p", str(pages_path),
+             "--title", "archiver evidence bundle", "--desc", description, str(warc_path)]
+        )  # fmt: skip
+    if code:
+        raise ExportError(f"WACZ packaging failed: {output.getvalue().strip()}", str(bag_dir))
+
+
+def _write_custody(folder: Path, contents: Contents) -> None:
+    folder.mkdir()
+    with (folder / "events.jsonl").open("w", encoding="utf-8") as handle:
+        for event in contents.events:
+            handle.write(json.dumps(event, ensure_ascii=False) + "\n")
+    (folder / "head.txt").write_text(contents.head_hash + "\n", encoding="utf-8")
+    (folder / "README.txt").write_text(_CUSTODY_README, encoding="utf-8")
+
+
+def _make_bag(bag_dir: Path, description: str, operator: str, organization: str, head: str) -> None:
+    info = {
+        "Source-Organization": organization,
+        "Contact-Name": operator,
+        "External-Description": f"archiver evidence bundle: {description}",
+        "External-Identifier": f"urn:uuid:{uuid.uuid4()}",
+        "Archiver-Event-Chain-Head": head,
+    }
+    bagit.make_bag(str(bag_dir), info, checksums=["sha256", "sha512"])
+    # the bagit library writes 0.97; the bag is 1.0, and its tag manifests must cover that
+    (bag_dir / "bagit.txt").write_text(
+        f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8"
+    )
+    bagit.Bag(str(bag_dir)).save(manifests=False)
+
+
+def _zip(bag_dir: Path, out: Path) -> None:
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(bag_dir.rglob("*")):
+            if path.is_file():
+                archive.write(path, Path(bag_dir.name) / path.relative_to(bag_dir))
+    partial.replace(out)
+
+
+def _count_records(warc_path: Path) -> int:
+    with warc_path.open("rb") as handle:
+        return sum(1 for _ in ArchiveIterator(handle))
+
+
+# Checking a bundle ----------------------------------------------------------------------------
+
+
+def verify_bundle(path: Path) -> BundleCheck:
+    """Check a bundle (folder or .zip) the way a third party would, with standard tools."""
+    check = BundleCheck(str(path))
+    if not path.exists():
+        raise ExportError(f"{path}: no such bundle", str(path))
+    with tempfile.TemporaryDirectory() as scratch:
+        bag_dir = _unpacked(path, Path(scratch))
+        _check_bag(bag_dir, check)
+        data = bag_dir / "data"
+        _check_warc(data / "archive.warc.gz", check)
+        _check_wacz(data / "archive.wacz", check)
+        _check_custody(data / "custody", check)
+    return check
+
+
+def _unpacked(path: Path, scratch: Path) -> Path:
+    if path.is_dir():
+        return path
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(scratch)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExportError(f"{path}: not a readable zip: {exc}", str(path)) from exc
+    roots = [p for p in scratch.iterdir() if p.is_dir()]
+    if len(roots) != 1:
+        raise ExportError(f"{path}: the zip should hold one bag folder", str(path))
+    return roots[0]
+
+
+def _check_bag(bag_dir: Path, check: BundleCheck) -> None:
+    try:
+        bag = bagit.Bag(str(bag_dir))
+        bag.validate()
+    except bagit.BagValidationError as exc:
+        details = "; ".join(str(d) for d in exc.details) or str(exc)
+        check.problems.append(f"bag: {details}")
+        return
+    except bagit.BagError as exc:
+        check.problems.append(f"bag: {exc}")
+        return
+    version = ".".join(str(part) for part in bag.version_info)
+    if version != BAGIT_VERSION:
+        check.problems.append(f"bag: BagIt-Version is {version}, not {BAGIT_VERSION}")
+    check.checked.append(f"BagIt {version}: {len(bag.entries)} files, fixity holds")
+
+
+def _check_warc(path: Path, check: BundleCheck) -> None:
+    count = 0
+    try:
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle, check_digests="raise"):
+                record.content_stream().read()
+                count += 1
+    except (OSError, ArchiveLoadFailed, ValueError) as exc:
+        check.problems.append(f"warc: {exc}")
+        return
+    check.checked.append(f"WARC: {count} records, every digest holds")
+
+
+def _check_wacz(path: Path, check: BundleCheck) -> None:
+    output = io.StringIO()
+    with (
+        contextlib.redirect_stdout(output),
+        contextlib.redirect_stderr(output),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore", ResourceWarning)  # py-wacz leaves files open
+        code = wacz_main(["validate", "-f", str(path)])
+        gc.collect()  # close them here, while their warnings are ignored
+    if code:
+        check.problems.append(f"wacz: {output.getvalue().strip() or 'not valid'}")
+    else:
+        check.checked.append("WACZ: valid")
+
+
+def _check_custody(folder: Path, check: BundleCheck) -> None:
+    count = 0
+    for line in (folder / "events.jsonl").read_text("utf-8").splitlines():
+        event = json.loads(line)
+        count += 1
+        fields = (event["prev_hash"], event["ts"], event["kind"], event["subject"])
+        if event_hash(*fields, event["detail"]) != event["hash"]:
+            check.problems.append(f"custody: event {event['id']} does not give its hash")
+    check.checked.append(f"custody: {count} events, each hash holds")
