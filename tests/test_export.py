@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -139,19 +140,18 @@ def test_provenance_custody_and_report(archive: Archive, tmp_path: Path) -> None
     media_file = data / image["file"]
     assert hashlib.sha256(media_file.read_bytes()).hexdigest() == image["sha256"]
     events = [json.loads(line) for line in (data / "custody/events.jsonl").read_text().splitlines()]
-    kinds = {e["kind"] for e in events}
+    kinds = {e.get("kind") for e in events}
     assert {"post.captured", "note.added", "exchange.recorded", "post.changed"} <= kinds
+    for before, event in zip(events, events[1:], strict=False):  # one unbroken stretch
+        assert event["prev_hash"] == before["hash"]
     for event in events:  # the recipe in custody/README.txt, without archiver's code
-        payload = [
-            event["prev_hash"],
-            event["ts"],
-            event["kind"],
-            event["subject"],
-            event["detail"],
-        ]
+        if "kind" not in event:
+            continue  # about other evidence: its links only
+        payload = [event[k] for k in ("prev_hash", "ts", "kind", "subject", "detail")]
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         assert hashlib.sha256(text.encode()).hexdigest() == event["hash"]
-    assert (data / "custody/head.txt").read_text().strip() == archive.store.head_hash()
+    head = (data / "custody/head.txt").read_text().strip()
+    assert head == events[-1]["hash"] == archive.store.head_hash()
     page = (data / "report.html").read_text()
     assert page.startswith("<!doctype html>") and "Edited words" in page
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -199,3 +199,31 @@ def test_date_window_and_errors(archive: Archive, tmp_path: Path) -> None:
         archive.export(Selection([URL]), tmp_path / "a")
     result = CliRunner().invoke(cli, ["--db", archive.store.path, "export", "-o", "x.zip"])
     assert result.exit_code == 2
+
+
+def test_the_independent_validators_accept_the_bundle(archive: Archive, tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    archive.export(Selection([URL]), out)
+    for command in (
+        ["bagit.py", "--validate", str(out)],
+        ["warcio", "check", "-v", str(out / "data" / "archive.warc.gz")],
+        ["wacz", "validate", "-f", str(out / "data" / "archive.wacz")],
+    ):
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "victim", ["archive.warc.gz", "archive.wacz", "custody/events.jsonl", "provenance.json"]
+)
+def test_a_flipped_byte_anywhere_in_the_payload_fails_verify_bundle(
+    archive: Archive, tmp_path: Path, victim: str
+) -> None:
+    out = tmp_path / "bundle"
+    archive.export(Selection([URL]), out)
+    path = out / "data" / victim
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0x20
+    path.write_bytes(bytes(data))
+    check = verify_bundle(out)
+    assert not check.ok and any(problem.startswith("bag:") for problem in check.problems)

@@ -10,8 +10,9 @@ files), as a folder or a .zip of it:
     data/provenance.json      posts, captures, exchanges, changes, reuse links, notes, images
     data/media/               each image once, named by sha256; index.csv lists where each was
                               seen and under which names
-    data/custody/             events.jsonl (the event chain's events about this slice, each
-                              recomputable from its fields and the hash before it), head.txt
+    data/custody/             events.jsonl (the event chain from the first event about this
+                              slice to the head: those events in full, each recomputable from
+                              its fields; the others as their links only), head.txt
                               (the chain's head when the bundle was made), README.txt (how to
                               check both without archiver)
     data/report.html          the same, for a human reader, in one file
@@ -57,8 +58,12 @@ MEDIA_SUFFIX = {
 }  # fmt: skip
 _CUSTODY_README = """How to check this custody log without archiver
 
-Each line of events.jsonl is one event of the archive's append-only event chain. Its "hash"
-is the sha256 (lowercase hex) of the UTF-8 JSON array
+events.jsonl is a stretch of the archive's append-only event chain, from the first event about
+this bundle's contents to the chain's head when the bundle was made (head.txt). Each line's
+"prev_hash" must equal the line before's "hash", and the last "hash" must equal head.txt.
+
+Events about this bundle's contents are given in full: their "hash" is the sha256 (lowercase
+hex) of the UTF-8 JSON array
 
     [prev_hash, ts, kind, subject, detail]
 
@@ -68,10 +73,11 @@ example, in Python:
     hashlib.sha256(json.dumps([e["prev_hash"], e["ts"], e["kind"], e["subject"], e["detail"]],
                    separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
 
+Other events in between are given as their links only (id, prev_hash, hash): they concern
+other evidence, and the links are enough to show that nothing was inserted or removed.
 An event whose fields do not give its hash was altered. Events that stored evidence carry in
 "detail" a "row" seal: the sha256 of the database row they stored (the archive's own
-`archiver verify` checks those against the rows). head.txt is the chain's last hash when this
-bundle was made: the archive's later `archiver verify` prints a head that descends from it.
+`archiver verify` checks those against the rows).
 """
 
 
@@ -365,7 +371,11 @@ def _check_wacz(path: Path, check: BundleCheck) -> None:
         warnings.catch_warnings(),
     ):
         warnings.simplefilter("ignore", ResourceWarning)  # py-wacz leaves files open
-        code = wacz_main(["validate", "-f", str(path)])
+        try:
+            code = wacz_main(["validate", "-f", str(path)])
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+            output.write(f"{type(exc).__name__}: {exc}")
+            code = 1
         gc.collect()  # close them here, while their warnings are ignored
     if code:
         check.problems.append(f"wacz: {output.getvalue().strip() or 'not valid'}")
@@ -374,11 +384,21 @@ def _check_wacz(path: Path, check: BundleCheck) -> None:
 
 
 def _check_custody(folder: Path, check: BundleCheck) -> None:
-    count = 0
-    for line in (folder / "events.jsonl").read_text("utf-8").splitlines():
-        event = json.loads(line)
-        count += 1
-        fields = (event["prev_hash"], event["ts"], event["kind"], event["subject"])
-        if event_hash(*fields, event["detail"]) != event["hash"]:
-            check.problems.append(f"custody: event {event['id']} does not give its hash")
-    check.checked.append(f"custody: {count} events, each hash holds")
+    """Each event's hash from its fields, each link to the event before, the last to the head."""
+    events = [
+        json.loads(line) for line in (folder / "events.jsonl").read_text("utf-8").splitlines()
+    ]
+    head = (folder / "head.txt").read_text("utf-8").strip()
+    for previous, event in zip([None, *events], events, strict=False):
+        if previous is not None and event["prev_hash"] != previous["hash"]:
+            check.problems.append(f"custody: event {event['id']} does not follow the one before")
+        if "kind" in event:
+            fields = (event["prev_hash"], event["ts"], event["kind"], event["subject"])
+            if event_hash(*fields, event["detail"]) != event["hash"]:
+                check.problems.append(f"custody: event {event['id']} does not give its hash")
+    if events and events[-1]["hash"] != head:
+        check.problems.append("custody: the log does not end at the head in head.txt")
+    full = sum("kind" in event for event in events)
+    check.checked.append(
+        f"custody: {full} events (of {len(events)} linked) hash and chain to the head"
+    )

@@ -83,7 +83,7 @@ def gather(store: Store, selection: Selection) -> Contents:
         media=media,
         reuse_links=store.reuse_links_of(shas),
         notes=[notes[key] for key in sorted(notes)],
-        events=store.events_about(subjects),
+        events=store.custody_slice(subjects),
         head_hash=store.head_hash(),
     )
 

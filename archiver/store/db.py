@@ -607,9 +607,17 @@ class Store:
             shas,
         )
 
-    def events_about(self, subjects: set[str]) -> list[dict[str, Any]]:
-        """The events whose subject is one of these, in chain order."""
-        return [event for event in self.events() if event["subject"] in subjects]
+    def custody_slice(self, subjects: set[str]) -> list[dict[str, Any]]:
+        """The chain from the first event about these subjects to the head: those events in
+        full, the others in between reduced to their links (id, prev_hash, hash), so the
+        slice's continuity can be checked without showing unrelated evidence."""
+        events: list[dict[str, Any]] = []
+        for event in self.events():
+            if event["subject"] in subjects:
+                events.append(event)
+            elif events:
+                events.append({key: event[key] for key in ("id", "prev_hash", "hash")})
+        return events
 
     def head_hash(self) -> str:
         last = self._one("SELECT hash FROM events ORDER BY id DESC LIMIT 1", [])
