@@ -13,9 +13,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+
 from .config import Config, default_blob_root
-from .errors import ConfigError, FailureReason, FetchError, NotFound
-from .export.bundle import ExportSummary, export_bundle
+from .errors import ConfigError, FailureReason, FetchError, NotFound, TimestampError
+from .export.bundle import ExportSummary, Sealing, export_bundle
 from .export.selection import Selection, gather
 from .extract import extract_document
 from .fetch.client import Fetcher
@@ -33,9 +35,11 @@ from .media.rehash import RehashSummary, rehash
 from .models import Extraction, RunSummary
 from .notes import add_note, notes_on
 from .platforms import check_settings
+from .signing import SigningKey, init_key, key_folder, load_key
 from .store.blobs import LocalBlobStore
 from .store.db import Store
 from .store.lock import exclusive
+from .timestamps import Token, load_roots, stamp
 from .verify import Verification, verify
 
 DEFAULT_DB = "archive.db"
@@ -180,7 +184,39 @@ class Archive:
             contents, self.blobs, Path(out), description=selection.describe(),
             operator=self.config.operator,
             organization=self.config.export.organization or self.config.operator,
+            sealing=self._sealing(),
         )  # fmt: skip
+
+    def init_key(self) -> SigningKey:
+        """Make the archive's signing key (once; it is never replaced)."""
+        return init_key(self.key_folder)
+
+    def signing_key(self) -> SigningKey | None:
+        return load_key(self.key_folder)
+
+    @property
+    def key_folder(self) -> Path:
+        return key_folder(Path(self.store.path))
+
+    def _sealing(self) -> Sealing:
+        """The key bundles are signed with (made on first export), and the TSAs to stamp with."""
+        key = self.signing_key() or self.init_key()
+        tsas = self.config.timestamp.tsas
+        if not tsas:
+            return Sealing(key)
+        roots = load_roots(self.config.timestamp.roots)
+        roots_pem = b"".join(root.public_bytes(serialization.Encoding.PEM) for root in roots)
+
+        def stamp_first(data: bytes) -> Token:
+            errors = []
+            for tsa in tsas:
+                try:
+                    return stamp(self.fetcher, tsa, data, roots)
+                except TimestampError as exc:
+                    errors.append(str(exc))
+            raise TimestampError("; ".join(errors), ", ".join(tsas))
+
+        return Sealing(key, stamp_first, roots_pem)
 
     def reuse(self, paths: list[str]) -> list[ReuseAnswer]:
         """Each image file against every image in the archive: same picture, where, first when."""

@@ -524,20 +524,32 @@ def export(
             f"{summary.exchanges} exchanges, {summary.media} images, {summary.warc_records} "
             f"WARC records, {summary.events} custody events; chain head {summary.head_hash}"
         )
+        click.echo(f"Signed by {summary.signed_by}")
+        if summary.timestamp:
+            click.echo(f"Timestamped {summary.timestamp}")
+        if summary.timestamp_error:
+            click.echo(f"Not timestamped: {summary.timestamp_error}")
 
 
 @cli.command("verify-bundle")
 @click.argument("bundle", type=click.Path(exists=True))
+@click.option(
+    "--key", "expected_key",
+    help="The fingerprint the archive publishes (sha256:...): the signature must be by it.",
+)  # fmt: skip
 @json_option
-def verify_bundle_command(bundle: str, as_json: bool) -> None:
-    """Check an evidence bundle as a third party would: BagIt fixity and version, every WARC
-    record's digests, the WACZ package, and each custody event's hash. Exit 1 on a problem.
+def verify_bundle_command(bundle: str, expected_key: str | None, as_json: bool) -> None:
+    """Check an evidence bundle as a third party would, with no database: BagIt fixity and
+    version, the Ed25519 signature over the tag manifest, the RFC 3161 timestamp token if
+    there is one, every WARC record's digests, the WACZ package, and the custody log's
+    hashes and continuity. Exit 1 on any problem.
 
     \b
-    Example:
+    Examples:
         archiver verify-bundle post.zip
+        archiver verify-bundle post.zip --key sha256:3f1c...
     """
-    check = verify_bundle(Path(bundle))
+    check = verify_bundle(Path(bundle), expected_key)
     if as_json:
         click.echo(json.dumps(check.to_dict(), indent=2))
     else:
@@ -545,6 +557,48 @@ def verify_bundle_command(bundle: str, as_json: bool) -> None:
         click.echo("The bundle holds." if check.ok else "The bundle does NOT hold.")
     if not check.ok:
         sys.exit(EXIT_FAILED)
+
+
+@cli.group()
+def keys() -> None:
+    """The archive's Ed25519 signing key, which signs every evidence bundle.
+
+    \b
+    Example:
+        archiver keys init
+    """
+
+
+@keys.command("init")
+@click.pass_context
+def keys_init(ctx: click.Context) -> None:
+    """Make the signing key beside the database (<name>.keys/), readable by you only, and
+    print its fingerprint: publish it, so auditors can check bundles came from this archive.
+    An existing key is never replaced. `export` makes one on first use if there is none.
+
+    \b
+    Example:
+        archiver --db /srv/evidence/archive.db keys init
+    """
+    with open_archive(ctx) as opened:
+        key = opened.init_key()
+    click.echo(f"Signing key in {key.folder}\nFingerprint: {key.fingerprint}")
+
+
+@keys.command("show")
+@click.pass_context
+def keys_show(ctx: click.Context) -> None:
+    """Print the signing key's fingerprint and public key.
+
+    \b
+    Example:
+        archiver keys show
+    """
+    with open_archive(ctx) as opened:
+        key = opened.signing_key()
+    if key is None:
+        raise click.ClickException("no signing key yet: run `archiver keys init`")
+    click.echo(f"Fingerprint: {key.fingerprint}\n{key.public_pem.decode()}", nl=False)
 
 
 def _describe_reuse(answers: list[ReuseAnswer]) -> str:

@@ -39,6 +39,10 @@ then_every = "30d"                      # and then at this interval
 [export]
 organization = "Example News, verification desk"   # bag-info Source-Organization
 
+[timestamp]                             # RFC 3161 timestamp authorities, tried in order
+tsas = ["https://freetsa.org/tsr"]
+roots = ["/etc/archiver/freetsa-cacert.pem"]        # CA certificates their answers chain to
+
 [paths]
 blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
 """
@@ -153,6 +157,12 @@ class ExportConfig:
 
 
 @dataclass
+class TimestampConfig:
+    tsas: list[str] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -168,6 +178,7 @@ class Config:
     recapture: RecaptureConfig = field(default_factory=RecaptureConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    timestamp: TimestampConfig = field(default_factory=TimestampConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -198,6 +209,7 @@ class Config:
             "recapture": RecaptureConfig,
             "health": HealthConfig,
             "export": ExportConfig,
+            "timestamp": TimestampConfig,
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():

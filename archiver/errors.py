@@ -10,7 +10,8 @@
     │   └── LockedError      another job is writing the archive     (.path)
     ├── MediaError           bytes that are not a decodable image   (.source)
     ├── NotFound             a post, capture, article or image the archive does not hold
-    └── ExportError          an evidence bundle that cannot be written or read (.path)
+    ├── ExportError          an evidence bundle that cannot be written or read (.path)
+    └── TimestampError       a timestamp authority's answer that does not hold (.tsa)
 
 Library code translates httpx, sqlite3, OSError, Pillow and lxml errors into these at
 the edge of the layer that calls them, chaining the original with ``raise ... from``.
@@ -122,3 +123,9 @@ class ExportError(ArchiverError):
     def __init__(self, message: str, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class TimestampError(ArchiverError):
+    def __init__(self, message: str, tsa: str) -> None:
+        super().__init__(message)
+        self.tsa = tsa

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import bagit
@@ -26,6 +27,7 @@ from .jobs.test_recapture import TWEET_ID, URL, serve
 from .media.images import encode, photo
 from .platforms.player import Player
 from .platforms.test_twitter import tweet
+from .tsa import LocalTsa
 
 OpenArchive = Callable[..., Archive]
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -142,7 +144,7 @@ def test_provenance_custody_and_report(archive: Archive, tmp_path: Path) -> None
     events = [json.loads(line) for line in (data / "custody/events.jsonl").read_text().splitlines()]
     kinds = {e.get("kind") for e in events}
     assert {"post.captured", "note.added", "exchange.recorded", "post.changed"} <= kinds
-    for before, event in zip(events, events[1:], strict=False):  # one unbroken stretch
+    for before, event in itertools.pairwise(events):  # one unbroken stretch
         assert event["prev_hash"] == before["hash"]
     for event in events:  # the recipe in custody/README.txt, without archiver's code
         if "kind" not in event:
@@ -227,3 +229,88 @@ def test_a_flipped_byte_anywhere_in_the_payload_fails_verify_bundle(
     path.write_bytes(bytes(data))
     check = verify_bundle(out)
     assert not check.ok and any(problem.startswith("bag:") for problem in check.problems)
+
+
+# Signature and trusted time -------------------------------------------------------------------
+
+
+def test_bundles_are_signed_with_the_archives_key(archive: Archive, tmp_path: Path) -> None:
+    key = archive.init_key()
+    with pytest.raises(ConfigError, match="exists already"):
+        archive.init_key()
+    out = tmp_path / "bundle"
+    summary = archive.export(Selection([URL]), out)
+    assert summary.signed_by == key.fingerprint
+    assert bagit.Bag(str(out)).info["Archiver-Signing-Key"] == key.fingerprint
+    check = verify_bundle(out, expected_key=key.fingerprint)
+    assert check.ok and any(line.startswith("signature: Ed25519") for line in check.checked)
+    signature = out / "archiver-signature" / "tagmanifest-sha256.txt.sig"
+    good = signature.read_text()
+    signature.write_text(("B" if good[0] != "B" else "C") + good[1:])
+    assert any(p.startswith("signature:") for p in verify_bundle(out).problems)
+
+
+def test_a_bundle_resigned_by_someone_else_fails_against_the_published_key(
+    archive: Archive, open_archive: OpenArchive, player: Player, tmp_path: Path
+) -> None:
+    published = archive.init_key().fingerprint
+    out = tmp_path / "bundle"
+    archive.export(Selection([URL]), out)
+    impostor = open_archive(player.config(), db="other.db").init_key()
+    signed = (out / "tagmanifest-sha256.txt").read_bytes()
+    folder = out / "archiver-signature"
+    (folder / "tagmanifest-sha256.txt.sig").write_text(impostor.sign(signed))
+    (folder / "public-key.pem").write_bytes(impostor.public_pem)
+    assert verify_bundle(out).ok  # a valid signature, by some key
+    problems = verify_bundle(out, expected_key=published).problems
+    assert problems == [f"signature: by {impostor.fingerprint}, not by the expected {published}"]
+
+
+@pytest.fixture
+def tsa() -> Iterator[LocalTsa]:
+    authority = LocalTsa()
+    yield authority
+    authority.close()
+
+
+def test_a_tsa_stamps_the_tag_manifest_and_openssl_accepts_it(
+    open_archive: OpenArchive, player: Player, tmp_path: Path, tsa: LocalTsa
+) -> None:
+    config = player.config(allow_private=True)
+    config.timestamp.tsas = ["http://127.0.0.1:9/unreachable", tsa.url]  # the first is down
+    config.timestamp.roots = [str(tsa.root)]
+    opened = open_archive(config)
+    serve(player, tweet(TWEET_ID, "someone", "Words"))
+    opened.archive([URL])
+    out = tmp_path / "bundle"
+    summary = opened.export(Selection([URL]), out)
+    assert summary.timestamp and summary.timestamp_error is None and tsa.requests == 1
+    folder = out / "archiver-signature"
+    verified = subprocess.run(
+        ["openssl", "ts", "-verify", "-data", str(out / "tagmanifest-sha256.txt"),
+         "-in", str(folder / "tagmanifest-sha256.txt.tsr"),
+         "-CAfile", str(folder / "tsa-roots.pem")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert verified.returncode == 0 and "Verification: OK" in verified.stdout
+    check = verify_bundle(out)
+    assert check.ok and any(line.startswith("timestamp: RFC 3161") for line in check.checked)
+    token = folder / "tagmanifest-sha256.txt.tsr"
+    data = bytearray(token.read_bytes())
+    data[-40] ^= 0x01
+    token.write_bytes(bytes(data))
+    assert any(p.startswith("timestamp:") for p in verify_bundle(out).problems)
+
+
+def test_a_tsa_that_fails_leaves_the_bundle_signed_but_says_so(
+    open_archive: OpenArchive, player: Player, tmp_path: Path, tsa: LocalTsa
+) -> None:
+    tsa.broken = True
+    config = player.config(allow_private=True)
+    config.timestamp.tsas, config.timestamp.roots = [tsa.url], [str(tsa.root)]
+    opened = open_archive(config)
+    serve(player, tweet(TWEET_ID, "someone", "Words"))
+    opened.archive([URL])
+    summary = opened.export(Selection([URL]), tmp_path / "bundle")
+    assert summary.timestamp is None and "HTTP 503" in (summary.timestamp_error or "")
+    assert summary.signed_by and verify_bundle(tmp_path / "bundle").ok

@@ -16,9 +16,14 @@ files), as a folder or a .zip of it:
                               (the chain's head when the bundle was made), README.txt (how to
                               check both without archiver)
     data/report.html          the same, for a human reader, in one file
+    archiver-signature/       tagmanifest-sha256.txt.sig (Ed25519, base64, by the archive's
+                              key), public-key.pem and its fingerprint; with a TSA configured,
+                              tagmanifest-sha256.txt.tsr (an RFC 3161 token over the same
+                              file), tsa-roots.pem and timestamp.json
 
 `verify_bundle` checks one: the bag's fixity (bagit), its version, every WARC record's
-digests (warcio), the WACZ (py-wacz's validator) and the custody events' hashes.
+digests (warcio), the WACZ (py-wacz's validator), the custody log's hashes and continuity,
+the signature and the timestamp token.
 """
 
 from __future__ import annotations
@@ -33,20 +38,25 @@ import tempfile
 import uuid
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import bagit
+from cryptography import x509
 from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .. import __version__
-from ..errors import ExportError
+from ..errors import ExportError, TimestampError
 from ..models import utc_now
+from ..signing import SigningKey, check_signature
 from ..store.blobs import BlobStore
 from ..store.events import event_hash
+from ..timestamps import Token
+from ..timestamps import check as check_token
 from .report import render
 from .selection import Contents
 from .warc import BundleWarc, write_warc
@@ -81,6 +91,19 @@ An event whose fields do not give its hash was altered. Events that stored evide
 """
 
 
+SIGNATURE_DIR = "archiver-signature"
+SIGNED_FILE = "tagmanifest-sha256.txt"
+
+
+@dataclass
+class Sealing:
+    """How a bundle is vouched for: the archive's key, and a timestamp authority if any."""
+
+    key: SigningKey
+    stamp: Callable[[bytes], Token] | None = None  # raises TimestampError
+    roots_pem: bytes = b""  # the CA certificates the token is checked against
+
+
 @dataclass
 class ExportSummary:
     path: str
@@ -91,6 +114,9 @@ class ExportSummary:
     events: int
     head_hash: str
     warc_records: int = 0
+    signed_by: str = ""  # the signing key's fingerprint
+    timestamp: str | None = None  # the TSA's time for the tag manifest
+    timestamp_error: str | None = None
 
 
 @dataclass
@@ -115,6 +141,7 @@ def export_bundle(
     description: str,
     operator: str,
     organization: str,
+    sealing: Sealing,
 ) -> ExportSummary:
     """Write the bundle at `out` (a new folder, or a .zip); nothing is left half-written."""
     if out.exists():
@@ -128,7 +155,8 @@ def export_bundle(
         bag_dir = work / (out.stem if out.suffix == ".zip" else out.name)
         bag_dir.mkdir()
         summary = _fill(bag_dir, contents, blobs, description, operator)
-        _make_bag(bag_dir, description, operator, organization, contents.head_hash)
+        _make_bag(bag_dir, description, operator, organization, contents.head_hash, sealing)
+        _seal(bag_dir, sealing, summary)
         if out.suffix == ".zip":
             _zip(bag_dir, out)
         else:
@@ -271,13 +299,17 @@ def _write_custody(folder: Path, contents: Contents) -> None:
     (folder / "README.txt").write_text(_CUSTODY_README, encoding="utf-8")
 
 
-def _make_bag(bag_dir: Path, description: str, operator: str, organization: str, head: str) -> None:
+def _make_bag(
+    bag_dir: Path, description: str, operator: str, organization: str, head: str,
+    sealing: Sealing,
+) -> None:  # fmt: skip
     info = {
         "Source-Organization": organization,
         "Contact-Name": operator,
         "External-Description": f"archiver evidence bundle: {description}",
         "External-Identifier": f"urn:uuid:{uuid.uuid4()}",
         "Archiver-Event-Chain-Head": head,
+        "Archiver-Signing-Key": sealing.key.fingerprint,
     }
     bagit.make_bag(str(bag_dir), info, checksums=["sha256", "sha512"])
     # the bagit library writes 0.97; the bag is 1.0, and its tag manifests must cover that
@@ -285,6 +317,31 @@ def _make_bag(bag_dir: Path, description: str, operator: str, organization: str,
         f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8"
     )
     bagit.Bag(str(bag_dir)).save(manifests=False)
+
+
+def _seal(bag_dir: Path, sealing: Sealing, summary: ExportSummary) -> None:
+    """Sign the tag manifest (which covers every manifest, which cover every file) and, with
+    a TSA, have its time stamped. The seal's own files stay outside the manifests."""
+    folder = bag_dir / SIGNATURE_DIR
+    folder.mkdir()
+    signed = (bag_dir / SIGNED_FILE).read_bytes()
+    (folder / f"{SIGNED_FILE}.sig").write_text(sealing.key.sign(signed) + "\n")
+    (folder / "public-key.pem").write_bytes(sealing.key.public_pem)
+    (folder / "fingerprint.txt").write_text(sealing.key.fingerprint + "\n")
+    summary.signed_by = sealing.key.fingerprint
+    if sealing.stamp is None:
+        return
+    try:
+        token = sealing.stamp(signed)
+    except TimestampError as exc:
+        summary.timestamp_error = str(exc)  # the bundle stands signed; the time is missing
+        return
+    (folder / f"{SIGNED_FILE}.tsr").write_bytes(token.der)
+    (folder / "tsa-roots.pem").write_bytes(sealing.roots_pem)
+    (folder / "timestamp.json").write_text(
+        json.dumps({"tsa": token.tsa, "gen_time": token.gen_time, "file": SIGNED_FILE}) + "\n"
+    )
+    summary.timestamp = token.gen_time
 
 
 def _zip(bag_dir: Path, out: Path) -> None:
@@ -304,14 +361,18 @@ def _count_records(warc_path: Path) -> int:
 # Checking a bundle ----------------------------------------------------------------------------
 
 
-def verify_bundle(path: Path) -> BundleCheck:
-    """Check a bundle (folder or .zip) the way a third party would, with standard tools."""
+def verify_bundle(path: Path, expected_key: str | None = None) -> BundleCheck:
+    """Check a bundle (folder or .zip) the way a third party would, with standard tools.
+
+    `expected_key` is the fingerprint the archive publishes: the signature must be by it.
+    """
     check = BundleCheck(str(path))
     if not path.exists():
         raise ExportError(f"{path}: no such bundle", str(path))
     with tempfile.TemporaryDirectory() as scratch:
         bag_dir = _unpacked(path, Path(scratch))
         _check_bag(bag_dir, check)
+        _check_seal(bag_dir, check, expected_key)
         data = bag_dir / "data"
         _check_warc(data / "archive.warc.gz", check)
         _check_wacz(data / "archive.wacz", check)
@@ -350,6 +411,35 @@ def _check_bag(bag_dir: Path, check: BundleCheck) -> None:
     check.checked.append(f"BagIt {version}: {len(bag.entries)} files, fixity holds")
 
 
+def _check_seal(bag_dir: Path, check: BundleCheck, expected_key: str | None) -> None:
+    folder = bag_dir / SIGNATURE_DIR
+    try:
+        signed = (bag_dir / SIGNED_FILE).read_bytes()
+        signature = (folder / f"{SIGNED_FILE}.sig").read_text().strip()
+        public = (folder / "public-key.pem").read_bytes()
+    except OSError as exc:
+        check.problems.append(f"signature: missing ({exc.strerror}: {exc.filename})")
+        return
+    signer = check_signature(public, signed, signature)
+    if signer is None:
+        check.problems.append(f"signature: does not hold over {SIGNED_FILE}")
+        return
+    if expected_key and signer != expected_key:
+        check.problems.append(f"signature: by {signer}, not by the expected {expected_key}")
+        return
+    check.checked.append(f"signature: Ed25519 over {SIGNED_FILE} by {signer}")
+    token_path = folder / f"{SIGNED_FILE}.tsr"
+    if not token_path.exists():
+        return
+    try:
+        roots = x509.load_pem_x509_certificates((folder / "tsa-roots.pem").read_bytes())
+        when = check_token(token_path.read_bytes(), signed, roots, "the bundle's TSA")
+    except (OSError, ValueError, TimestampError) as exc:
+        check.problems.append(f"timestamp: {exc}")
+        return
+    check.checked.append(f"timestamp: RFC 3161 token over {SIGNED_FILE}, time {when}")
+
+
 def _check_warc(path: Path, check: BundleCheck) -> None:
     count = 0
     try:
@@ -385,20 +475,28 @@ def _check_wacz(path: Path, check: BundleCheck) -> None:
 
 def _check_custody(folder: Path, check: BundleCheck) -> None:
     """Each event's hash from its fields, each link to the event before, the last to the head."""
-    events = [
-        json.loads(line) for line in (folder / "events.jsonl").read_text("utf-8").splitlines()
-    ]
-    head = (folder / "head.txt").read_text("utf-8").strip()
-    for previous, event in zip([None, *events], events, strict=False):
+    try:
+        lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+        events = [json.loads(line) for line in lines]
+        head = (folder / "head.txt").read_text("utf-8").strip()
+    except (OSError, ValueError) as exc:
+        check.problems.append(f"custody: unreadable: {exc}")
+        return
+    previous: dict[str, Any] | None = None
+    for event in events:
+        if not isinstance(event, dict) or not {"id", "prev_hash", "hash"} <= set(event):
+            check.problems.append(f"custody: not an event: {str(event)[:80]}")
+            continue
         if previous is not None and event["prev_hash"] != previous["hash"]:
             check.problems.append(f"custody: event {event['id']} does not follow the one before")
         if "kind" in event:
-            fields = (event["prev_hash"], event["ts"], event["kind"], event["subject"])
-            if event_hash(*fields, event["detail"]) != event["hash"]:
+            fields = [event.get(name) for name in ("prev_hash", "ts", "kind", "subject", "detail")]
+            if event_hash(*fields) != event["hash"]:
                 check.problems.append(f"custody: event {event['id']} does not give its hash")
-    if events and events[-1]["hash"] != head:
+        previous = event
+    if previous is not None and previous["hash"] != head:
         check.problems.append("custody: the log does not end at the head in head.txt")
-    full = sum("kind" in event for event in events)
+    full = sum("kind" in event for event in events if isinstance(event, dict))
     check.checked.append(
         f"custody: {full} events (of {len(events)} linked) hash and chain to the head"
     )

@@ -103,6 +103,24 @@ class Fetcher:
         except ExchangeFailed as failure:
             return failure.exchange
 
+    def post(self, url: str, body: bytes, content_type: str, max_bytes: int = 1 << 20) -> bytes:
+        """POST to a service the operator configured (a timestamp authority); its answer's body.
+
+        Through the same guard and limits as every GET; no redirects; a non-2xx answer is a
+        `FetchError`.
+        """
+        request = self.client.build_request(
+            "POST", url, content=body, headers={"Content-Type": content_type}
+        )
+        with self.hosts.slot(urlsplit(url).hostname or ""):
+            response = self._send(request, url)
+            data = self._read_body(
+                response, time.monotonic() + self.network.total_timeout, max_bytes, url
+            )
+        if not 200 <= response.status_code < 300:
+            raise FetchError(f"{url}: HTTP {response.status_code}", url, FailureReason.HTTP_STATUS)
+        return data
+
     def _follow(self, progress: _Progress, max_bytes: int) -> None:
         deadline = time.monotonic() + self.network.total_timeout
         request = self._request(progress.url)
