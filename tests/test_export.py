@@ -160,6 +160,15 @@ def test_provenance_custody_and_report(archive: Archive, tmp_path: Path) -> None
     for outside in ("<link", 'src="http', "src='http", "@import", "url("):  # nothing fetched
         assert outside not in page
     assert f'src="{image["file"]}"' in page
+    # what evidence guidelines ask for, per capture
+    for needed in ("URL as given", "canonical URL", "captured (UTC)", "user agent",
+                   "sent to (host map)", "tool version", "Raw source as stored",
+                   "Transformations:", "Custody events", "What this bundle proves",
+                   "What it does not prove"):  # fmt: skip
+        assert needed in page, needed
+    first = post["captures"][0]["exchanges"][-1]
+    assert first["body_sha256"] in page and first["sent_to"] in page
+    assert page.count("<h3>Capture #") == 3
 
 
 def test_zip_bundles_verify_and_tampering_is_caught(archive: Archive, tmp_path: Path) -> None:

@@ -187,7 +187,7 @@ def _fill(
     _write_custody(bag_dir / "custody", contents)
     title = f"Evidence bundle: {description}"
     (bag_dir / "report.html").write_text(
-        render(contents, files, title, created, operator), encoding="utf-8"
+        render(contents, files, title, created, operator, blobs.get), encoding="utf-8"
     )
     return ExportSummary(
         "", len(contents.posts), len(contents.articles), len(contents.exchanges),
