@@ -4,6 +4,7 @@ bagit, warcio, py-wacz's validator, and plain hashlib for the custody log."""
 from __future__ import annotations
 
 import gzip
+import html
 import hashlib
 import itertools
 import json
@@ -167,7 +168,7 @@ def test_provenance_custody_and_report(archive: Archive, tmp_path: Path) -> None
                    "What it does not prove"):  # fmt: skip
         assert needed in page, needed
     first = post["captures"][0]["exchanges"][-1]
-    assert first["body_sha256"] in page and first["sent_to"] in page
+    assert first["body_sha256"] in page and html.escape(first["sent_to"]) in page
     assert page.count("<h3>Capture #") == 3
 
 
