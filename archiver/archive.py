@@ -13,8 +13,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-
 from .config import Config, default_blob_root
 from .errors import ConfigError, FailureReason, FetchError, NotFound, TimestampError
 from .export.bundle import ExportSummary, Sealing, export_bundle
@@ -39,7 +37,8 @@ from .signing import SigningKey, init_key, key_folder, load_key
 from .store.blobs import LocalBlobStore
 from .store.db import Store
 from .store.lock import exclusive
-from .timestamps import Token, load_roots, stamp
+from .timestamps import Token, load_roots, pem_of, stamp
+from .trusted_time import TimestampRun, anchor_and_stamp
 from .verify import Verification, verify
 
 DEFAULT_DB = "archive.db"
@@ -127,13 +126,17 @@ class Archive:
         if jobfile.recapture != "none":
             with timed(timings, "recapture"):
                 recaptured = self.recapture(due=jobfile.recapture == "due", now=started)
+        stamped = None
+        if self.config.timestamp.tsas:
+            with timed(timings, "timestamp"):
+                stamped = asdict(self.timestamp())
         health = []
         if jobfile.health:
             with timed(timings, "health"):
                 health = [asdict(method) for method in self.health()]
         report = JobReport(
             started.isoformat(), now_utc().isoformat(), resumed, archived, recaptured,
-            health=health, timings=timings,
+            health=health, timings=timings, timestamp=stamped,
         )  # fmt: skip
         report.changes = self.store.changes_in_runs(report.runs())
         report.reuse = self.store.reuse_in_runs(report.runs())
@@ -170,8 +173,14 @@ class Archive:
         return notes_on(self.store, target)
 
     def verify(self, sample: int | None = None) -> Verification:
-        """Re-hash blobs, resolve references, recompute the event chain, check sealed rows."""
+        """Re-hash blobs, resolve references, recompute the event chain, check sealed rows,
+        anchors and their timestamp tokens; count the captures with trusted time."""
         return verify(self.store, self.blobs, sample)
+
+    def timestamp(self) -> TimestampRun:
+        """Anchor the events since the last anchor and get the missing RFC 3161 tokens."""
+        with self._job():
+            return anchor_and_stamp(self.store, self.blobs, self.fetcher, self.config)
 
     def export(self, selection: Selection, out: str | Path) -> ExportSummary:
         """Write an evidence bundle (BagIt with WARC, WACZ, provenance, custody, report)."""
@@ -205,7 +214,7 @@ class Archive:
         if not tsas:
             return Sealing(key)
         roots = load_roots(self.config.timestamp.roots)
-        roots_pem = b"".join(root.public_bytes(serialization.Encoding.PEM) for root in roots)
+        roots_pem = pem_of(roots)
 
         def stamp_first(data: bytes) -> Token:
             errors = []

@@ -559,6 +559,36 @@ def verify_bundle_command(bundle: str, expected_key: str | None, as_json: bool) 
         sys.exit(EXIT_FAILED)
 
 
+@cli.command()
+@json_option
+@click.pass_context
+def timestamp(ctx: click.Context, as_json: bool) -> None:
+    """Give every capture trusted time: anchor the events since the last anchor in a Merkle
+    tree and get an RFC 3161 token for its root from each [timestamp] authority.
+
+    Authorities that fail are asked again on the next run, for every anchor they have not
+    stamped. Nightly jobs run this step when [timestamp] tsas is set. Exit 1 when an
+    authority failed.
+
+    \b
+    Example:
+        archiver timestamp --json
+    """
+    with open_archive(ctx) as opened:
+        result = opened.timestamp()
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2))
+    else:
+        click.echo(
+            f"{result.anchors_made} new anchor(s), {result.tokens} token(s); captures with "
+            f"trusted time: {result.captures_with_time} of {result.captures}"
+        )
+        for failure in result.failures:
+            click.echo(f"  failed (asked again next run): {failure}")
+    if result.failures:
+        sys.exit(EXIT_FAILED)
+
+
 @cli.group()
 def keys() -> None:
     """The archive's Ed25519 signing key, which signs every evidence bundle.

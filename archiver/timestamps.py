@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from rfc3161_client import (
     HashAlgorithm,
     TimestampRequestBuilder,
@@ -39,6 +40,10 @@ def load_roots(paths: list[str]) -> list[x509.Certificate]:
         except (OSError, ValueError) as exc:
             raise ConfigError(f"[timestamp] roots: cannot read {path}: {exc}", path) from exc
     return roots
+
+
+def pem_of(roots: list[x509.Certificate]) -> bytes:
+    return b"".join(root.public_bytes(serialization.Encoding.PEM) for root in roots)
 
 
 def stamp(fetcher: Fetcher, tsa: str, data: bytes, roots: list[x509.Certificate]) -> Token:

@@ -9,6 +9,9 @@
     4. Every row an event sealed (exchanges, captures, images, notes, changes) must still be
        there and hash to its latest seal; rows stored since sealing began must have one, so
        deleting the events that sealed them is caught too.
+    5. Every anchor's root is recomputed from its events, and every timestamp token on it is
+       checked against the root and the CA certificates kept with it. The share of captures
+       under a stamped root (trusted time) is reported.
 
 Nothing is repaired: each problem is named (which blob, which row, where the chain breaks).
 """
@@ -26,6 +29,7 @@ from .errors import StoreError
 from .store.blobs import BlobStore
 from .store.db import Store
 from .store.events import GENESIS, event_hash, row_digest
+from .trusted_time import capture_proofs, check_anchors
 
 _SEALED_KEYS = {
     "http_exchanges": "id",
@@ -39,7 +43,8 @@ _SEALED_KEYS = {
 
 @dataclass
 class Problem:
-    kind: str  # blob_missing, blob_corrupt, reference, chain, row_changed, row_missing, unsealed
+    kind: str  # blob_missing, blob_corrupt, reference, chain, row_changed, row_missing,
+    # unsealed, anchor
     where: str
     detail: str
 
@@ -52,19 +57,26 @@ class Verification:
     blobs_total: int
     rows_sealed: int
     problems: list[Problem] = field(default_factory=list)
+    captures: int = 0
+    captures_with_trusted_time: int = 0  # under a root a timestamp authority stamped
+
+    @property
+    def trusted_time_share(self) -> float:
+        return round(self.captures_with_trusted_time / self.captures, 4) if self.captures else 0.0
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, **asdict(self)}
+        return {"ok": self.ok, **asdict(self), "trusted_time_share": self.trusted_time_share}
 
     def describe(self) -> str:
         lines = [
             f"Event chain: {self.events} events, head {self.head_hash}",
             f"Blobs: {self.blobs_checked} of {self.blobs_total} re-hashed",
             f"Sealed rows checked: {self.rows_sealed}",
+            f"Captures with trusted time: {self.captures_with_trusted_time} of {self.captures}",
         ]
         if self.ok:
             lines.append("Everything holds.")
@@ -83,7 +95,11 @@ def verify(
     problems += _check_references(store)
     head, count, seals = _check_chain(store, problems)
     problems += _check_seals(store, seals)
-    return Verification(head, count, checked, total, len(seals), problems)
+    problems += [Problem("anchor", where, detail) for where, detail in check_anchors(store, blobs)]
+    result = Verification(head, count, checked, total, len(seals), problems)
+    result.captures = len(store.capture_event_ids())
+    result.captures_with_trusted_time = len(capture_proofs(store))
+    return result
 
 
 def _check_blobs(

@@ -4,8 +4,8 @@ bagit, warcio, py-wacz's validator, and plain hashlib for the custody log."""
 from __future__ import annotations
 
 import gzip
-import html
 import hashlib
+import html
 import itertools
 import json
 import subprocess

@@ -49,7 +49,7 @@ from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .. import __version__
+from .. import __version__, merkle
 from ..errors import ExportError, TimestampError
 from ..models import utc_now
 from ..signing import SigningKey, check_signature
@@ -184,7 +184,7 @@ def _fill(
         lambda warc: _records(warc, contents, files, provenance_bytes, description, created),
     )
     _write_wacz(bag_dir, warc_path, contents, description)
-    _write_custody(bag_dir / "custody", contents)
+    _write_custody(bag_dir / "custody", contents, blobs)
     title = f"Evidence bundle: {description}"
     (bag_dir / "report.html").write_text(
         render(contents, files, title, created, operator, blobs.get), encoding="utf-8"
@@ -290,8 +290,22 @@ def _write_wacz(bag_dir: Path, warc_path: Path, contents: Contents, description:
         raise ExportError(f"WACZ packaging failed: {output.getvalue().strip()}", str(bag_dir))
 
 
-def _write_custody(folder: Path, contents: Contents) -> None:
+def _write_custody(folder: Path, contents: Contents, blobs: BlobStore) -> None:
     folder.mkdir()
+    if contents.proofs:  # trusted time: each capture's path to a root a TSA stamped
+        tokens = folder / "tokens"
+        tokens.mkdir()
+        for proof in contents.proofs:
+            for token in proof.tokens:
+                (tokens / f"{token['token_sha256']}.tsr").write_bytes(
+                    blobs.get(token["token_sha256"])
+                )
+                (tokens / f"{token['roots_sha256']}.pem").write_bytes(
+                    blobs.get(token["roots_sha256"])
+                )
+        (folder / "trusted-time.json").write_text(
+            json.dumps([asdict(proof) for proof in contents.proofs], indent=2) + "\n"
+        )
     with (folder / "events.jsonl").open("w", encoding="utf-8") as handle:
         for event in contents.events:
             handle.write(json.dumps(event, ensure_ascii=False) + "\n")
@@ -377,6 +391,7 @@ def verify_bundle(path: Path, expected_key: str | None = None) -> BundleCheck:
         _check_warc(data / "archive.warc.gz", check)
         _check_wacz(data / "archive.wacz", check)
         _check_custody(data / "custody", check)
+        _check_trusted_time(data / "custody", check)
     return check
 
 
@@ -500,3 +515,43 @@ def _check_custody(folder: Path, check: BundleCheck) -> None:
     check.checked.append(
         f"custody: {full} events (of {len(events)} linked) hash and chain to the head"
     )
+
+
+def _check_trusted_time(folder: Path, check: BundleCheck) -> None:
+    """Each capture's inclusion proof leads to its anchor's root; each token holds over it."""
+    path = folder / "trusted-time.json"
+    if not path.exists():
+        return
+    try:
+        proofs = json.loads(path.read_text("utf-8"))
+        lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+        hashes = {e["id"]: e["hash"] for e in map(json.loads, lines)}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        check.problems.append(f"trusted time: unreadable: {exc}")
+        return
+    times = []
+    for proof in proofs:
+        where = f"trusted time: capture {proof.get('capture')}"
+        try:
+            if hashes.get(proof["event"]) != proof["event_hash"]:
+                check.problems.append(f"{where}: its event is not the custody log's")
+                continue
+            path_bytes = [bytes.fromhex(sibling) for sibling in proof["path"]]
+            root = merkle.root_from_proof(
+                bytes.fromhex(proof["event_hash"]), proof["index"], proof["size"], path_bytes
+            )
+            if root is None or root.hex() != proof["root"]:
+                check.problems.append(f"{where}: the proof does not lead to the root")
+                continue
+            for token in proof["tokens"]:
+                der = (folder / "tokens" / f"{token['token_sha256']}.tsr").read_bytes()
+                pem = (folder / "tokens" / f"{token['roots_sha256']}.pem").read_bytes()
+                roots = x509.load_pem_x509_certificates(pem)
+                times.append(check_token(der, root, roots, token["tsa"]))
+        except (OSError, ValueError, KeyError, TypeError, TimestampError) as exc:
+            check.problems.append(f"{where}: {exc}")
+    if proofs and times:
+        check.checked.append(
+            f"trusted time: {len(proofs)} captures under stamped roots, {len(times)} tokens "
+            f"hold (earliest {min(times)})"
+        )

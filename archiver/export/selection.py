@@ -17,6 +17,7 @@ from ..errors import NotFound
 from ..history import History, find_post, history
 from ..jobs.sources import article_key
 from ..store.db import Store
+from ..trusted_time import CaptureProof, capture_proofs
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Contents:
     notes: list[dict[str, Any]]
     events: list[dict[str, Any]]
     head_hash: str
+    proofs: list[CaptureProof] = field(default_factory=list)  # trusted time, per capture
 
 
 def gather(store: Store, selection: Selection) -> Contents:
@@ -85,6 +87,7 @@ def gather(store: Store, selection: Selection) -> Contents:
         notes=[notes[key] for key in sorted(notes)],
         events=store.custody_slice(subjects),
         head_hash=store.head_hash(),
+        proofs=list(capture_proofs(store, {c["id"] for s in stories for c in s.captures}).values()),
     )
 
 

@@ -26,6 +26,7 @@ class JobReport:
     health: list[dict[str, Any]] = field(default_factory=list)  # each capture method's state
     failures: list[dict[str, Any]] = field(default_factory=list)  # post captures that failed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step, and in total
+    timestamp: dict[str, Any] | None = None  # the trusted-time step, when authorities are set
 
     def runs(self) -> list[int]:
         return [s.run_id for s in self.summaries()]
@@ -41,6 +42,7 @@ class JobReport:
             "reuse": self.reuse,
             "health": self.health,
             "failures": self.failures,
+            "timestamp": self.timestamp,
             "timings": self.timings,
         }
 

@@ -623,6 +623,59 @@ class Store:
         last = self._one("SELECT hash FROM events ORDER BY id DESC LIMIT 1", [])
         return last["hash"] if last else GENESIS
 
+    # Trusted time ----------------------------------------------------------------------------
+
+    def event_links(self, first: int, last: int) -> list[dict[str, Any]]:
+        """id and hash of every event from `first` to `last`, in order."""
+        return self.rows(
+            "SELECT id, hash FROM events WHERE id BETWEEN ? AND ? ORDER BY id", [first, last]
+        )
+
+    def last_event_id(self) -> int:
+        row = self._one("SELECT max(id) AS id FROM events", [])
+        return int(row["id"] or 0) if row else 0
+
+    def anchors(self) -> list[dict[str, Any]]:
+        """Every anchor with its tokens (as a list), oldest first."""
+        anchors = self.rows("SELECT * FROM anchors ORDER BY id")
+        tokens = self.rows("SELECT * FROM anchor_tokens ORDER BY id")
+        for anchor in anchors:
+            anchor["tokens"] = [t for t in tokens if t["anchor"] == anchor["id"]]
+        return anchors
+
+    def add_anchor(self, first: int, last: int, size: int, root: str) -> int:
+        with self.atomic():
+            anchor = self._insert(
+                "anchors",
+                {"created_at": utc_now(), "first_event": first, "last_event": last,
+                 "size": size, "root": root},
+            )  # fmt: skip
+            self.append_event(
+                "anchor.made", f"anchor:{anchor}",
+                {"first_event": first, "last_event": last, "size": size, "root": root},
+            )  # fmt: skip
+        return anchor
+
+    def add_anchor_token(
+        self, anchor: int, tsa: str, token_sha256: str, roots_sha256: str, gen_time: str
+    ) -> None:
+        """A TSA's token for an anchor's root (its DER and CA certificates already blobs)."""
+        with self.atomic():
+            self._insert(
+                "anchor_tokens",
+                {"anchor": anchor, "tsa": tsa, "token_sha256": token_sha256,
+                 "roots_sha256": roots_sha256, "gen_time": gen_time, "created_at": utc_now()},
+            )  # fmt: skip
+            self.append_event(
+                "anchor.stamped", f"anchor:{anchor}",
+                {"tsa": tsa, "gen_time": gen_time, "token_sha256": token_sha256},
+            )  # fmt: skip
+
+    def capture_event_ids(self) -> dict[int, int]:
+        """capture id -> id of the event that recorded it."""
+        rows = self.rows("SELECT id, subject FROM events WHERE kind = 'post.captured' ORDER BY id")
+        return {int(r["subject"].split(":", 1)[1]): r["id"] for r in rows}
+
     # Notes ---------------------------------------------------------------------------------
 
     def add_note(self, target: str, text: str, author: str, supersedes: int | None) -> int:

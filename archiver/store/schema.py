@@ -185,6 +185,25 @@ def migration_0006_health_checks(db: Database) -> None:
     db["health_checks"].create_index(["platform", "method", "id"])
 
 
+def migration_0007_anchors(db: Database) -> None:
+    """Trusted time: Merkle roots over stretches of the event chain, and the RFC 3161 tokens
+    timestamp authorities gave for them (their DER and CA certificates kept as blobs)."""
+    db["anchors"].create(
+        {"id": int, "created_at": str, "first_event": int, "last_event": int, "size": int,
+         "root": str},
+        pk="id", not_null=["created_at", "first_event", "last_event", "size", "root"],
+        foreign_keys=[("first_event", "events", "id"), ("last_event", "events", "id")],
+    )  # fmt: skip
+    db["anchor_tokens"].create(
+        {"id": int, "anchor": int, "tsa": str, "token_sha256": str, "roots_sha256": str,
+         "gen_time": str, "created_at": str},
+        pk="id", not_null=["anchor", "tsa", "token_sha256", "gen_time", "created_at"],
+        foreign_keys=[("anchor", "anchors", "id"), ("token_sha256", "blobs", "sha256"),
+                      ("roots_sha256", "blobs", "sha256")],
+    )  # fmt: skip
+    db["anchor_tokens"].create_index(["anchor", "tsa"], unique=True)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
@@ -192,6 +211,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0004_changes,
     migration_0005_run_items,
     migration_0006_health_checks,
+    migration_0007_anchors,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
