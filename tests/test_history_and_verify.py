@@ -230,3 +230,20 @@ def test_cli_verify_exit_codes(archive: Archive) -> None:
     _tamper(archive, "UPDATE post_captures SET status = 'ok' WHERE id = 3")
     bad = runner.invoke(cli, ["--db", archive.store.path, "verify"])
     assert bad.exit_code == 1 and "row_changed: post_captures row 3" in bad.stdout
+
+
+@pytest.mark.parametrize(
+    ("archived", "asked"),
+    [
+        ("https://t.me/bellingcat_chat/1234", "https://t.me/s/bellingcat_chat/1234"),
+        ("https://t.me/bellingcat_chat/1234", "https://t.me/bellingcat_chat/1234?embed=1"),
+        ("https://www.youtube.com/watch?v=jNQXAC9IVRw", "https://youtu.be/jNQXAC9IVRw?si=x1"),
+        ("https://www.instagram.com/p/C8abcDEF123/", "https://www.instagram.com/reel/C8abcDEF123"),
+        ("https://twitter.com/a/status/20", "https://x.com/a/status/20/?utm_source=feed"),
+    ],
+)
+def test_other_platforms_url_forms(open_archive: OpenArchive, archived: str, asked: str) -> None:
+    archive = open_archive()  # offline: the capture fails, the post is still known
+    archive.archive([archived])
+    assert archive.history(asked).post["url"] is not None
+    assert archive.history(asked).post["id"] == archive.history(archived).post["id"]
