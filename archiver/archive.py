@@ -115,6 +115,7 @@ class Archive:
         started = now_utc()
         if jobfile.concurrency:
             self.config.network.concurrency = jobfile.concurrency
+        self.config.browser.enabled |= jobfile.screenshots
         timings: dict[str, float] = {}
         with timed(timings, "resume"):
             resumed = self.resume()

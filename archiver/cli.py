@@ -145,6 +145,11 @@ def extract(ctx: click.Context, source: str, as_json: bool) -> None:
     "--resume", is_flag=True,
     help="Finish the latest run that was killed, instead of starting a new one.",
 )  # fmt: skip
+@click.option(
+    "--screenshots", is_flag=True,
+    help="Also render each article and each post's public page in Chromium: full-page "
+    "screenshot, annotated copy, rendered DOM ([browser] settings).",
+)  # fmt: skip
 @json_option
 @click.pass_context
 def archive(
@@ -153,6 +158,7 @@ def archive(
     list_files: tuple[str, ...],
     since: datetime | None,
     resume: bool,
+    screenshots: bool,
     as_json: bool,
 ) -> None:
     """Archive articles: find their posts and credits, capture each post, store everything.
@@ -172,11 +178,13 @@ def archive(
         archiver archive --from tonight.txt --since 2026-11-01
         archiver archive https://example.org/feed.xml https://example.org/news-sitemap.xml
         archiver archive --resume
+        archiver archive --screenshots seeds/
     """
     locations = list(sources) + [s for path in list_files for s in read_list_file(path)]
     if resume and locations:
         raise click.UsageError("--resume takes no sources: it finishes the killed run's own")
     with open_archive(ctx) as opened, _progress(enabled=sys.stderr.isatty()) as progress:
+        opened.config.browser.enabled |= screenshots
         if resume:
             resumed = opened.resume(progress)
             if resumed is None:

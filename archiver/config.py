@@ -43,6 +43,16 @@ organization = "Example News, verification desk"   # bag-info Source-Organizatio
 tsas = ["https://freetsa.org/tsr"]
 roots = ["/etc/archiver/freetsa-cacert.pem"]        # CA certificates their answers chain to
 
+[browser]                               # screenshots and rendered pages (archive --screenshots)
+platforms = []                          # platforms whose posts are rendered; [] = all
+executable = ""                         # default: chromium on the PATH (Debian's package)
+timeout = 30.0                          # seconds for a page to load
+max_height = 20000                      # pixels; taller pages are cut here
+viewport_width = 1280
+viewport_height = 900
+scroll = true                           # scroll down first, so lazy content loads
+dismiss_consent = true                  # click "accept" on common cookie banners
+
 [paths]
 blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
 """
@@ -163,6 +173,22 @@ class TimestampConfig:
 
 
 @dataclass
+class BrowserConfig:
+    enabled: bool = False  # `archive --screenshots` or the job file's `screenshots = true`
+    platforms: list[str] = field(default_factory=list)  # empty: every platform
+    executable: str = ""
+    timeout: float = 30.0
+    max_height: int = 20000
+    viewport_width: int = 1280
+    viewport_height: int = 900
+    scroll: bool = True
+    dismiss_consent: bool = True
+
+    def renders(self, platform: str) -> bool:
+        return self.enabled and (not self.platforms or platform in self.platforms)
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -179,6 +205,7 @@ class Config:
     health: HealthConfig = field(default_factory=HealthConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     timestamp: TimestampConfig = field(default_factory=TimestampConfig)
+    browser: BrowserConfig = field(default_factory=BrowserConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -210,6 +237,7 @@ class Config:
             "health": HealthConfig,
             "export": ExportConfig,
             "timestamp": TimestampConfig,
+            "browser": BrowserConfig,
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():

@@ -63,7 +63,11 @@ def find_post(store: Store, url: str) -> dict[str, Any]:
 
 
 def history(store: Store, url: str) -> History:
-    post = find_post(store, url)
+    return history_of(store, find_post(store, url))
+
+
+def history_of(store: Store, post: dict[str, Any]) -> History:
+    """The story of a post row (posts without any URL included)."""
     rows = store.post_history(post["id"])
     exchanges: dict[int, list[dict[str, Any]]] = {}
     for exchange in rows["exchanges"]:
@@ -71,12 +75,18 @@ def history(store: Store, url: str) -> History:
         exchange["headers"] = json.loads(exchange["headers"] or "[]")
         exchange["redirects"] = json.loads(exchange["redirects"] or "[]")
         exchanges.setdefault(capture, []).append(exchange)
+    pages: dict[int, list[dict[str, Any]]] = {}
+    capture_ids = [row["id"] for row in rows["captures"]]
+    for page in store.browser_captures_of("post_capture", capture_ids):
+        page["exchanges"] = json.loads(page["exchanges"] or "[]")
+        pages.setdefault(page["post_capture"], []).append(page)
     captures = []
     for row in rows["captures"]:
         capture = dict(row)
         for name in ("media", "counts", "attempts"):
             capture[name] = json.loads(capture[name] or ("{}" if name == "counts" else "[]"))
         capture["exchanges"] = exchanges.get(row["id"], [])
+        capture["pages"] = pages.get(row["id"], [])
         captures.append(capture)
     shas = sorted({m["sha256"] for c in captures for m in c["media"] if m.get("sha256")})
     targets = [f"post:{post['id']}", *(f"capture:{c['id']}" for c in captures)]
@@ -178,6 +188,9 @@ def as_text(story: History) -> str:
             lines.append(
                 f"      GET {exchange['url']} -> {exchange['status'] or exchange['error_reason']}"
             )
+        for page in capture["pages"]:
+            shown = page["screenshot_sha256"] or page["error"]
+            lines.append(f"      page {page['url']} rendered: {page['status']} {shown}")
     if story.changes:
         lines.append(f"Changes ({len(story.changes)}):")
         lines += [
@@ -256,7 +269,10 @@ def as_cdxj(story: History) -> str:
             "capture_status": capture["status"],
             "post": story.post["url"],
         }
-        key = surt.surt(url)
+        try:
+            key = surt.surt(url)
+        except ValueError:
+            key = url  # a URL SURT cannot read is still listed, under itself
         lines.append(f"{key} {_timestamp(capture['captured_at'])} {json.dumps(record)}")
     return "".join(line + "\n" for line in sorted(lines))
 

@@ -20,34 +20,50 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
+class MerkleTree:
+    """A tree over a list of entries; subtree hashes are kept, so a proof costs log n."""
+
+    def __init__(self, entries: list[bytes]) -> None:
+        self.leaves = [leaf_hash(entry) for entry in entries]
+        self._subtrees: dict[tuple[int, int], bytes] = {}
+
+    def root(self) -> bytes:
+        if not self.leaves:
+            return hashlib.sha256(b"").digest()
+        return self._root(0, len(self.leaves))
+
+    def proof(self, index: int) -> list[bytes]:
+        """The audit path of entry `index`: sibling hashes from the leaf up to the root."""
+        if not 0 <= index < len(self.leaves):
+            raise IndexError(f"entry {index} is not in a tree of {len(self.leaves)}")
+        low, high, path = 0, len(self.leaves), []
+        while high - low > 1:
+            split = low + _split(high - low)
+            if index < split:
+                path.append(self._root(split, high))
+                high = split
+            else:
+                path.append(self._root(low, split))
+                low = split
+        return path[::-1]
+
+    def _root(self, low: int, high: int) -> bytes:
+        if high - low == 1:
+            return self.leaves[low]
+        known = self._subtrees.get((low, high))
+        if known is None:
+            split = low + _split(high - low)
+            known = node_hash(self._root(low, split), self._root(split, high))
+            self._subtrees[(low, high)] = known
+        return known
+
+
 def root(entries: list[bytes]) -> bytes:
-    if not entries:
-        return hashlib.sha256(b"").digest()
-    level = [leaf_hash(entry) for entry in entries]
-    return _root_of_hashes(level)
-
-
-def _root_of_hashes(hashes: list[bytes]) -> bytes:
-    if len(hashes) == 1:
-        return hashes[0]
-    split = _split(len(hashes))
-    return node_hash(_root_of_hashes(hashes[:split]), _root_of_hashes(hashes[split:]))
+    return MerkleTree(entries).root()
 
 
 def inclusion_proof(entries: list[bytes], index: int) -> list[bytes]:
-    """The audit path of entry `index`: sibling hashes from the leaf up to the root."""
-    if not 0 <= index < len(entries):
-        raise IndexError(f"entry {index} is not in a tree of {len(entries)}")
-    return _path(index, [leaf_hash(entry) for entry in entries])
-
-
-def _path(index: int, hashes: list[bytes]) -> list[bytes]:
-    if len(hashes) == 1:
-        return []
-    split = _split(len(hashes))
-    if index < split:
-        return [*_path(index, hashes[:split]), _root_of_hashes(hashes[split:])]
-    return [*_path(index - split, hashes[split:]), _root_of_hashes(hashes[:split])]
+    return MerkleTree(entries).proof(index)
 
 
 def root_from_proof(entry: bytes, index: int, size: int, path: list[bytes]) -> bytes | None:

@@ -397,6 +397,8 @@ class RunSummary:
     changes: dict[str, int] = field(default_factory=dict)  # by kind, since the previous capture
     items_failed: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0  # wall time, start to finish
+    pages_rendered: int = 0  # browser captures with a screenshot (--screenshots)
+    pages_failed: dict[str, int] = field(default_factory=dict)  # browser captures that failed
 
     def count_capture(self, status: CaptureStatus, reason: str | None) -> None:
         _bump(self.captures, str(status))
@@ -446,6 +448,12 @@ class RunSummary:
             lines.append(f"Took {self.seconds:.1f} s ({rate:.1f} post captures/s).")
         if self.changes:
             lines.append(f"Changes since the previous captures: {_reasons(self.changes)}.")
+        if self.pages_rendered or self.pages_failed:
+            lines.append(
+                f"Pages rendered in the browser: {self.pages_rendered}"
+                + (f", {sum(self.pages_failed.values())} failed" if self.pages_failed else "")
+                + "."
+            )
         if failed and failed == self.failures.get("dns"):
             lines.append(
                 "Every post failed at DNS: this machine seems to have no internet access. "

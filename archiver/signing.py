@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -102,6 +102,6 @@ def check_signature(public: bytes, data: bytes, signature: str) -> str | None:
         if not isinstance(key, Ed25519PublicKey):
             return None
         key.verify(base64.b64decode(signature, validate=True), data)
-    except (ValueError, InvalidSignature):
+    except (ValueError, InvalidSignature, UnsupportedAlgorithm):
         return None
     return fingerprint(key)

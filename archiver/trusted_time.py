@@ -81,10 +81,16 @@ def anchor_and_stamp(
             token_sha256 = _keep(store, blobs, token.der, "application/timestamp-reply")
             store.add_anchor_token(anchor["id"], tsa, token_sha256, roots_sha256, token.gen_time)
             result.tokens += 1
-    proofs = capture_proofs(store)
-    result.captures = len(store.capture_event_ids())
-    result.captures_with_time = len(proofs)
+    result.captures, result.captures_with_time = count_trusted(store)
     return result
+
+
+def count_trusted(store: Store) -> tuple[int, int]:
+    """(captures, captures whose event lies under a stamped root), without building proofs."""
+    events = store.capture_event_ids().values()
+    stamped = [(a["first_event"], a["last_event"]) for a in store.anchors() if a["tokens"]]
+    trusted = sum(any(first <= e <= last for first, last in stamped) for e in events)
+    return len(events), trusted
 
 
 def capture_proofs(store: Store, captures: set[int] | None = None) -> dict[int, CaptureProof]:
@@ -101,7 +107,7 @@ def capture_proofs(store: Store, captures: set[int] | None = None) -> dict[int, 
         if not inside:
             continue
         links = store.event_links(anchor["first_event"], anchor["last_event"])
-        entries = [bytes.fromhex(link["hash"]) for link in links]
+        tree = merkle.MerkleTree([bytes.fromhex(link["hash"]) for link in links])
         position = {link["id"]: index for index, link in enumerate(links)}
         tokens = [
             {k: t[k] for k in ("tsa", "gen_time", "token_sha256", "roots_sha256")}
@@ -110,8 +116,8 @@ def capture_proofs(store: Store, captures: set[int] | None = None) -> dict[int, 
         for capture, event in inside.items():
             index = position[event]
             proofs[capture] = CaptureProof(
-                capture, event, links[index]["hash"], anchor["id"], index, len(entries),
-                [sibling.hex() for sibling in merkle.inclusion_proof(entries, index)],
+                capture, event, links[index]["hash"], anchor["id"], index, len(links),
+                [sibling.hex() for sibling in tree.proof(index)],
                 anchor["root"], tokens,
             )  # fmt: skip
     return proofs

@@ -29,8 +29,9 @@ from .errors import StoreError
 from .store.blobs import BlobStore
 from .store.db import Store
 from .store.events import GENESIS, event_hash, row_digest
-from .trusted_time import capture_proofs, check_anchors
+from .trusted_time import check_anchors, count_trusted
 
+_RESEALS = {"row.reassigned", "media.rehashed"}  # seal rows again, not as they are stored
 _SEALED_KEYS = {
     "http_exchanges": "id",
     "post_captures": "id",
@@ -38,6 +39,7 @@ _SEALED_KEYS = {
     "media": "sha256",
     "notes": "id",
     "changes": "id",
+    "browser_captures": "id",
 }
 
 
@@ -93,12 +95,12 @@ def verify(
     problems: list[Problem] = []
     checked, total = _check_blobs(store, blobs, sample, rng or random.Random(), problems)
     problems += _check_references(store)
-    head, count, seals = _check_chain(store, problems)
-    problems += _check_seals(store, seals)
+    first_sealed: dict[str, Any] = {}
+    head, count, seals = _check_chain(store, problems, first_sealed)
+    problems += _check_seals(store, seals, first_sealed)
     problems += [Problem("anchor", where, detail) for where, detail in check_anchors(store, blobs)]
     result = Verification(head, count, checked, total, len(seals), problems)
-    result.captures = len(store.capture_event_ids())
-    result.captures_with_trusted_time = len(capture_proofs(store))
+    result.captures, result.captures_with_trusted_time = count_trusted(store)
     return result
 
 
@@ -143,7 +145,13 @@ def _check_references(store: Store) -> list[Problem]:
     ]
     known = set(store.keys("blobs", "sha256"))
     for capture in store.rows("SELECT id, media FROM post_captures WHERE media IS NOT NULL"):
-        for item in json.loads(capture["media"] or "[]"):
+        try:
+            items = json.loads(capture["media"] or "[]")
+        except ValueError:
+            where = f"post_captures row {capture['id']}"
+            problems.append(Problem("reference", where, "its media list is not JSON"))
+            continue
+        for item in items:
             if item.get("sha256") and item["sha256"] not in known:
                 problems.append(
                     Problem(
@@ -156,12 +164,14 @@ def _check_references(store: Store) -> list[Problem]:
 
 
 def _check_chain(
-    store: Store, problems: list[Problem]
+    store: Store, problems: list[Problem], first_sealed: dict[str, Any]
 ) -> tuple[str, int, dict[tuple[str, Any], str]]:
-    """Recompute the chain; return the head, the count and the latest seal of each row."""
+    """Recompute the chain; return the head, the count and the latest seal of each row, and
+    note in `first_sealed` the first row of each table sealed as it was stored."""
     previous = GENESIS
     count = 0
     seals: dict[tuple[str, Any], str] = {}
+    inserted = first_sealed
     for event in store.events():
         count += 1
         where = f"event {event['id']} ({event['kind']} {event['subject']})"
@@ -183,6 +193,8 @@ def _check_chain(
         previous = event["hash"]
         for seal in _seals(event["detail"]):
             seals[(seal["table"], seal["key"])] = seal["sha256"]
+            if event["kind"] not in _RESEALS:
+                inserted.setdefault(seal["table"], seal["key"])
     return previous, count, seals
 
 
@@ -196,7 +208,9 @@ def _seals(detail: str) -> Iterator[dict[str, Any]]:
         yield seal
 
 
-def _check_seals(store: Store, seals: dict[tuple[str, Any], str]) -> list[Problem]:
+def _check_seals(
+    store: Store, seals: dict[tuple[str, Any], str], first_sealed: dict[str, Any]
+) -> list[Problem]:
     problems = []
     for (table, key), digest in seals.items():
         key_column = _SEALED_KEYS.get(table)
@@ -209,12 +223,11 @@ def _check_seals(store: Store, seals: dict[tuple[str, Any], str]) -> list[Proble
         elif row_digest(row) != digest:
             problems.append(Problem("row_changed", where, "differs from its seal (edited)"))
     for table, key_column in _SEALED_KEYS.items():
-        sealed = [key for (t, key) in seals if t == table]
-        if not sealed or key_column != "id":
+        first = first_sealed.get(table)
+        if first is None or key_column != "id":
             continue  # images are keyed by sha256: their order says nothing about sealing
-        first = min(sealed)
         for key in store.keys(table, "id"):
-            if int(key) > first and (table, key) not in seals:
+            if int(key) > int(first) and (table, key) not in seals:
                 problems.append(
                     Problem("unsealed", f"{table} row {key}", "stored without a seal in the chain")
                 )

@@ -11,6 +11,7 @@ It answers, on 127.0.0.1, the requests archiver makes for the seed article's thr
                                              body of a real answer, tests/fixtures/platforms/
                                              twitter/tweet_photo.json, with this tweet's id,
                                              author, text and photo)
+    platform.twitter.com/embed/Tweet.html    the tweet's embed page (for --screenshots)
     pbs.twimg.com/media/<name>               the photo, a JPEG drawn here
 
 `--night 2` plays the next night: the first tweet has been edited and the second deleted,
@@ -67,6 +68,22 @@ def tweet(pic: str, night: int) -> dict[str, object] | None:
     }  # fmt: skip
 
 
+def embed_page(pic: str, night: int) -> bytes:
+    """The embed page a browser shows for the tweet (--screenshots renders it)."""
+    shown = tweet(pic, night)
+    if shown is DELETED:
+        return b"<!doctype html><html><body><p>This Post was deleted.</p></body></html>"
+    assert shown is not None
+    user = shown["user"]
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Post</title></head>"
+        "<body style='font:16px sans-serif;max-width:550px;margin:1em'>"
+        f"<p><b>{user['name']}</b> @{user['screen_name']}</p><p>{shown['text']}</p>"
+        f"<img src='https://pbs.twimg.com/media/Demo{pic}.jpg' width='520'>"
+        f"<p>{shown['created_at']}</p></body></html>"
+    ).encode()
+
+
 def photo(pic: str) -> bytes:
     """A distinct picture per tweet, except that Gerashchenko's is Smart's first photo again,
     cropped and re-encoded: the reuse archiver should notice."""
@@ -105,6 +122,10 @@ def handler(night: int) -> type[BaseHTTPRequestHandler]:
                 if pic:
                     body = json.dumps(tweet(pic, night)).encode()
                     return self.answer(200, body, "application/json; charset=utf-8")
+            if host == "platform.twitter.com" and parts.path == "/embed/Tweet.html":
+                pic = by_id.get(parse_qs(parts.query).get("id", [""])[0])
+                if pic:
+                    return self.answer(200, embed_page(pic, night), "text/html; charset=utf-8")
             if host == "pbs.twimg.com" and parts.path.startswith("/media/Demo"):
                 pic = parts.path.removeprefix("/media/Demo").split(".")[0]
                 if pic in TWEETS:

@@ -324,3 +324,14 @@ def test_a_tsa_that_fails_leaves_the_bundle_signed_but_says_so(
     summary = opened.export(Selection([URL]), tmp_path / "bundle")
     assert summary.timestamp is None and "HTTP 503" in (summary.timestamp_error or "")
     assert summary.signed_by and verify_bundle(tmp_path / "bundle").ok
+
+
+def test_posts_without_any_link_export_too(open_archive: OpenArchive, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"  # a flattened embed that kept no link to the post
+    article.write_text(
+        "Explosions reported in the city tonight — Jason Jay Smart (@officejjsmart) May 22, 2023\n"
+    )
+    opened = open_archive()
+    opened.archive([str(article)])
+    summary = opened.export(Selection(every=True), tmp_path / "all")
+    assert summary.posts == 1 and verify_bundle(tmp_path / "all").ok

@@ -174,6 +174,7 @@ def _fill(
 ) -> ExportSummary:
     created = utc_now()
     files = _write_media(bag_dir / "media", contents, blobs)
+    files |= _write_pages(bag_dir / "pages", contents, blobs)
     provenance = _provenance(contents, files, description, operator, created)
     provenance_bytes = json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8")
     (bag_dir / "provenance.json").write_bytes(provenance_bytes)
@@ -218,6 +219,21 @@ def _write_media(folder: Path, contents: Contents, blobs: BlobStore) -> dict[str
     return files
 
 
+def _write_pages(folder: Path, contents: Contents, blobs: BlobStore) -> dict[str, str]:
+    """Each rendered page's annotated screenshot, DOM and manifest, by capture number."""
+    files = {}
+    if contents.pages:
+        folder.mkdir()
+    for page in contents.pages:
+        for kind, suffix in (("annotated", ".png"), ("dom", ".html"), ("manifest", ".json")):
+            sha256 = page[f"{kind}_sha256"]
+            if sha256:
+                name = f"{page['id']}-{kind}{suffix}"
+                (folder / name).write_bytes(blobs.get(sha256))
+                files[sha256] = f"pages/{name}"
+    return files
+
+
 def _provenance(
     contents: Contents, files: dict[str, str], description: str, operator: str, created: str
 ) -> dict[str, Any]:
@@ -232,6 +248,7 @@ def _provenance(
         "reuse_links": contents.reuse_links,
         "notes": contents.notes,
         "media": [{**row, "file": files.get(row["sha256"])} for row in contents.media],
+        "pages": contents.pages,
     }  # fmt: skip
 
 
@@ -267,6 +284,13 @@ def _records(
             mime = row["mime"] or "application/octet-stream"
             data = warc.read_blob(row["sha256"])
             warc.resource(f"urn:sha256:{row['sha256']}", row["first_seen"], data, mime)
+    for page in contents.pages:  # what the browser saw, beside the exchanges it made
+        for kind, mime in (("dom", "text/html"), ("manifest", "application/json"),
+                           ("annotated", "image/png")):  # fmt: skip
+            sha256 = page[f"{kind}_sha256"]
+            if sha256:
+                uri = f"urn:archiver:browser-capture:{page['id']}:{kind}"
+                warc.resource(uri, page["ended_at"], warc.read_blob(sha256), mime)
     warc.resource("urn:archiver:provenance.json", created, provenance, "application/json")
 
 

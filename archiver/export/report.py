@@ -25,6 +25,7 @@ th{background:#f3f3f3}code{font-size:.85em;word-break:break-all}
 .ok{color:#161}.gone{color:#a11;font-weight:bold}img{max-width:12em;max-height:12em}
 h3{font-size:1.05em;margin-top:1.5em}pre{white-space:pre-wrap;font-size:.8em;background:#f8f8f8}
 .statement{background:#fffbe6;border:1px solid #e6d98c;padding:.5em 1em}
+img.page{max-width:32em;max-height:40em;border:1px solid #ccc;margin:.3em}
 """
 _RAW_LIMIT = 100_000  # characters of raw source shown; the whole body is in the WARC
 
@@ -58,7 +59,7 @@ def render(
     ]
     for story in contents.posts:
         parts += _post(story.to_dict(), files)
-        parts += _evidence(story.to_dict(), contents, read_blob)
+        parts += _evidence(story.to_dict(), contents, files, read_blob)
     if contents.articles:
         parts.append("<h2>Articles</h2><table><tr><th>source</th><th>title</th>"
                      "<th>captures</th></tr>")  # fmt: skip
@@ -131,7 +132,9 @@ def _post(story: dict[str, Any], files: dict[str, str]) -> list[str]:
     return parts
 
 
-def _evidence(story: dict[str, Any], contents: Contents, read_blob: BlobReader) -> list[str]:
+def _evidence(
+    story: dict[str, Any], contents: Contents, files: dict[str, str], read_blob: BlobReader
+) -> list[str]:
     """Per capture: the minimum a court asks for, then the custody events about the post."""
     parts = []
     exchanges = {x["id"]: x for x in contents.exchanges}
@@ -161,6 +164,8 @@ def _evidence(story: dict[str, Any], contents: Contents, read_blob: BlobReader) 
         ]
         parts.append("</table>")
         parts += _transformations(capture, main, media)
+        for page in capture.get("pages", []):
+            parts += _page(page, files)
         if main.get("body_sha256"):
             raw = read_blob(main["body_sha256"]).decode("utf-8", errors="replace")
             cut = " (cut here; the whole body is in the WARC)" if len(raw) > _RAW_LIMIT else ""
@@ -182,6 +187,22 @@ def _evidence(story: dict[str, Any], contents: Contents, read_blob: BlobReader) 
         ]
         parts.append("</table>")
     parts.append(f'<p class="statement">{escape(STATEMENT)}</p>')
+    return parts
+
+
+def _page(page: dict[str, Any], files: dict[str, str]) -> list[str]:
+    """A browser capture: the screenshot as taken, and the annotated copy made from it."""
+    if page["status"] != "ok":
+        why = escape(page["error"] or "")
+        return [f"<p>Browser capture of {escape(page['url'])} failed: {why}</p>"]
+    parts = [
+        f"<p>Rendered in Chromium: {escape(page['url'])}, {escape(page['started_at'])} UTC "
+        f"(screenshot sha256 <code>{escape(page['screenshot_sha256'])}</code>; annotated copy "
+        f"sha256 <code>{escape(page['annotated_sha256'] or '')}</code>)</p>"
+    ]
+    for sha256 in (page["screenshot_sha256"], page["annotated_sha256"]):
+        if sha256 in files:
+            parts.append(f'<img class="page" src="{escape(files[sha256])}" alt="">')
     return parts
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import NotFound
-from ..history import History, find_post, history
+from ..history import History, find_post, history_of
 from ..jobs.sources import article_key
 from ..store.db import Store
 from ..trusted_time import CaptureProof, capture_proofs
@@ -55,18 +55,28 @@ class Contents:
     events: list[dict[str, Any]]
     head_hash: str
     proofs: list[CaptureProof] = field(default_factory=list)  # trusted time, per capture
+    pages: list[dict[str, Any]] = field(default_factory=list)  # browser captures
 
 
 def gather(store: Store, selection: Selection) -> Contents:
     posts, articles = _chosen(store, selection)
-    stories = [history(store, _post_url(store, post)) for post in posts]
+    stories = [history_of(store, _post_row(store, post)) for post in sorted(posts)]
     article_rows = store.articles_with_captures(sorted(articles))
     exchange_ids = {x["id"] for story in stories for c in story.captures for x in c["exchanges"]}
     exchange_ids |= {c["exchange"] for a in article_rows for c in a["captures"] if c["exchange"]}
+    pages = [page for story in stories for c in story.captures for page in c["pages"]]
+    pages += [
+        {**page, "exchanges": json.loads(page["exchanges"] or "[]")}
+        for page in store.browser_captures_of(
+            "article_capture", [c["id"] for a in article_rows for c in a["captures"]]
+        )
+    ]
+    exchange_ids |= {x for page in pages for x in page["exchanges"]}
     shas = sorted(
         {m["sha256"] for story in stories for c in story.captures for m in c["media"]
          if m.get("sha256")}
         | {o for a in article_rows for o in _article_media(store, a["id"])}
+        | {p["screenshot_sha256"] for p in pages if p["screenshot_sha256"]}
     )  # fmt: skip
     media = store.media_rows(shas)
     for row in media:
@@ -77,7 +87,7 @@ def gather(store: Store, selection: Selection) -> Contents:
     notes = {n["id"]: n for story in stories for n in story.notes} | {
         n["id"]: n for n in article_notes
     }
-    subjects = _subjects(stories, article_rows, exchanges, shas, notes)
+    subjects = _subjects(pages, stories, article_rows, exchanges, shas, notes)
     return Contents(
         posts=stories,
         articles=article_rows,
@@ -88,6 +98,7 @@ def gather(store: Store, selection: Selection) -> Contents:
         events=store.custody_slice(subjects),
         head_hash=store.head_hash(),
         proofs=list(capture_proofs(store, {c["id"] for s in stories for c in s.captures}).values()),
+        pages=pages,
     )
 
 
@@ -118,10 +129,10 @@ def _chosen(store: Store, selection: Selection) -> tuple[set[int], set[int]]:
     return posts, articles
 
 
-def _post_url(store: Store, post: int) -> str:
+def _post_row(store: Store, post: int) -> dict[str, Any]:
     row = store.row("posts", "id", post)
-    assert row is not None
-    return row["url"] or row["identity_key"]
+    assert row is not None, f"post {post} was selected from the store"
+    return row
 
 
 def _article_media(store: Store, article: int) -> list[str]:
@@ -137,6 +148,7 @@ def _decoded(exchange: dict[str, Any]) -> dict[str, Any]:
 
 
 def _subjects(
+    pages: list[dict[str, Any]],
     stories: list[History],
     articles: list[dict[str, Any]],
     exchanges: dict[int, dict[str, Any]],
@@ -150,6 +162,7 @@ def _subjects(
     subjects |= {f"http_exchange:{key}" for key in exchanges}
     subjects |= {f"media:{sha}" for sha in shas}
     subjects |= {note["target"] for note in notes.values()}
+    subjects |= {f"browser_capture:{page['id']}" for page in pages}
     runs = {c["run"] for s in stories for c in s.captures}
     runs |= {c["run"] for a in articles for c in a["captures"]}
     return subjects | {f"run:{run}" for run in runs}

@@ -87,7 +87,7 @@ class Fetcher:
         """
         progress = _Progress(url)
         try:
-            with self.hosts.slot(urlsplit(url).hostname or ""):  # redirects ride on this slot
+            with self.hosts.slot(_host(url)):  # redirects ride on this slot
                 self._follow(progress, max_bytes or self.network.max_body_bytes)
         except FetchError as exc:
             raise ExchangeFailed(exc, self._exchange(progress, exc)) from exc
@@ -109,10 +109,13 @@ class Fetcher:
         Through the same guard and limits as every GET; no redirects; a non-2xx answer is a
         `FetchError`.
         """
-        request = self.client.build_request(
-            "POST", url, content=body, headers={"Content-Type": content_type}
-        )
-        with self.hosts.slot(urlsplit(url).hostname or ""):
+        try:
+            request = self.client.build_request(
+                "POST", url, content=body, headers={"Content-Type": content_type}
+            )
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
+            raise FetchError(f"invalid URL {url!r}: {exc}", url, FailureReason.INVALID_URL) from exc
+        with self.hosts.slot(_host(url)):
             response = self._send(request, url)
             data = self._read_body(
                 response, time.monotonic() + self.network.total_timeout, max_bytes, url
@@ -224,6 +227,15 @@ class Fetcher:
             error=str(error) if error else None,
             body=body,
         )
+
+
+def _host(url: str) -> str:
+    """The host a URL names, for per-host limits; "" when it names none (the request itself
+    then fails as an invalid URL, with its provenance)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _connect_reason(exc: httpx.ConnectError) -> FailureReason:

@@ -9,6 +9,7 @@
     notify = ["/usr/local/bin/mail-report", "{report}"]   # run after the report is written
     health = true             # also check every capture method on the [health] reference posts
     concurrency = 16          # captures in flight at once (else [network] concurrency)
+    screenshots = true        # render articles and posts in Chromium ([browser] settings)
 
 Steps: finish a killed run if there is one; archive the sources; recapture; check the
 capture methods' health; write the report; run the notification command. Paths in the file
@@ -40,6 +41,7 @@ class JobFile:
     notify: list[str] = field(default_factory=list)
     health: bool = True
     concurrency: int | None = None
+    screenshots: bool = False
 
     @classmethod
     def load(cls, path: str | Path) -> JobFile:
@@ -52,7 +54,7 @@ class JobFile:
             raise ConfigError(f"{path}: no [job] table", str(path))
         known = {
             "sources", "from", "since_days", "recapture", "report", "notify", "health",
-            "concurrency",
+            "concurrency", "screenshots",
         }  # fmt: skip
         unknown = set(data) - known
         if unknown:
@@ -69,6 +71,7 @@ class JobFile:
             [str(part) for part in data.get("notify", [])],
             bool(data.get("health", True)),
             data.get("concurrency"),
+            bool(data.get("screenshots", False)),
         )
         if job.concurrency is not None and (
             not isinstance(job.concurrency, int) or job.concurrency < 1

@@ -11,6 +11,7 @@ download is under way waits for that one download.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -22,7 +23,7 @@ from ..media.reuse import ReuseIndex
 from ..models import Exchange, Fingerprint, MediaItem, MediaOccurrence, ReuseLink, RunSummary
 from ..store.blobs import BlobStore
 from ..store.db import Store
-from .pool import WorkPool
+from .pool import Group, WorkPool
 
 Recorder = Callable[[Exchange], int]
 Kept = Callable[[str | None, str | None], None]  # (sha256, None) or (None, why not kept)
@@ -33,6 +34,7 @@ class _Waiter:
     occurrence: MediaOccurrence
     video_ok: bool
     then: Kept
+    group: Group | None = None  # the source it works for, when it waits on another's download
 
 
 @dataclass
@@ -130,7 +132,8 @@ class MediaCollector:
     def _fetch(self, url: str, occurrence: MediaOccurrence, video_ok: bool, then: Kept) -> None:
         waiter = _Waiter(occurrence, video_ok, then)
         known = self.seen.get(url)
-        if isinstance(known, list):  # being downloaded: wait for that download
+        if isinstance(known, list):  # being downloaded: wait for that download, in its own group
+            waiter.group = self.pool.hold()
             known.append(waiter)
             return
         if url in self.seen and known is None:
@@ -159,7 +162,7 @@ class MediaCollector:
         self.record(got.exchange)
         waiters = self.seen[url]
         assert isinstance(waiters, list)
-        sha256 = None
+        sha256 = reason = None
         if got.image is not None:
             self._keep(got.image, got.exchange.body)
             sha256 = got.image.info.sha256
@@ -169,10 +172,17 @@ class MediaCollector:
         if sha256 is None:
             reason = got.reason or str(FailureReason.NOT_AN_IMAGE)
             self.summary.count_media_failure(reason)
-            for waiter in waiters:
-                waiter.then(None, reason)
-            return
-        for waiter in waiters:
+        for index, waiter in enumerate(waiters):
+            answer = functools.partial(self._answer, waiter, sha256, reason)
+            if index == 0:
+                answer()  # the one who asked: already counted in this download's group
+            else:
+                self.pool.run_held(waiter.group, answer)
+
+    def _answer(self, waiter: _Waiter, sha256: str | None, reason: str | None) -> None:
+        if sha256 is None:
+            waiter.then(None, reason)
+        else:
             self._link(sha256, waiter)
 
     def _link(self, sha256: str, waiter: _Waiter) -> None:

@@ -72,10 +72,29 @@ class WorkPool:
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
 
+    def hold(self) -> Group | None:
+        """Count one more piece of work, not submitted here, in the current group (a waiter
+        on someone else's download); `run_held` runs it and lets the group go."""
+        if self._group is not None:
+            self._group.open += 1
+        return self._group
+
+    def run_held(self, group: Group | None, work: Callable[[], None]) -> None:
+        outer, self._group = self._group, group
+        try:
+            work()
+        finally:
+            self._group = outer
+        if group is not None:
+            group.release()
+
     def _handle_some(self) -> None:
         done, _ = wait(list(self._pending), return_when=FIRST_COMPLETED)
         for future in done:
-            then, group = self._pending.pop(future)
+            entry = self._pending.pop(future, None)
+            if entry is None:  # a handler that ran first already handled it, via submit()
+                continue
+            then, group = entry
             outer, self._group = self._group, group
             try:
                 then(future.result())

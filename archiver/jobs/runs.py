@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..browser import as_page
 from ..config import Config
 from ..errors import ArchiverError, FailureReason, FetchError, MediaError, SourceError, StoreError
 from ..extract import extract_document
@@ -54,6 +55,7 @@ from ..store.db import Store
 from .changes import compare, newer_version
 from .feeds import Listed, read_listing
 from .media import MediaCollector
+from .pages import PageRenderer
 from .pool import Group, WorkPool
 from .sources import Source, SourceKind, expand, read_file
 
@@ -68,6 +70,7 @@ class _RunState:
     summary: RunSummary
     media: MediaCollector
     pool: WorkPool
+    pages: PageRenderer | None  # with --screenshots
     since: date | None = None
     sources: list[Source] = field(default_factory=list)  # grows as feeds and sitemaps list more
     captured_posts: set[int] = field(default_factory=set)
@@ -164,10 +167,17 @@ class ArchiveJob:
             self.store, self.blobs, self.fetcher, self.config,
             lambda exchange: self.record(exchange, run_id), summary, pool,
         )  # fmt: skip
-        state = _RunState(summary, collector, pool, since)
+        pages = (
+            PageRenderer(self.store, self.blobs, self.fetcher, self.config, collector, self.record)
+            if self.config.browser.enabled
+            else None
+        )
+        state = _RunState(summary, collector, pool, pages, since)
         started = time.monotonic()
         try:
-            with contextlib.closing(pool):
+            with contextlib.closing(pool), contextlib.ExitStack() as closing:
+                if pages is not None:
+                    closing.callback(pages.close)
                 yield state
         except BaseException as exc:
             summary.seconds = round(time.monotonic() - started, 3)
@@ -223,6 +233,9 @@ class ArchiveJob:
             posts = self._store_article(
                 source, extraction, state, content_type=content_type, body_sha256=body_sha256
             )
+        if state.pages is not None and posts.capture is not None:
+            text = data.decode("utf-8", errors="replace")
+            state.pages.article(source.key, posts, state.summary, as_page(text, content_type))
         self._capture_embeds(posts, extraction, state)
 
     def _archive_url(self, source: Source, state: _RunState) -> None:
@@ -252,6 +265,8 @@ class ArchiveJob:
                 source, extraction, state, content_type=exchange.content_type or None,
                 body_sha256=exchange.body_sha256, exchange=exchange_id,
             )  # fmt: skip
+        if state.pages is not None and posts.capture is not None:
+            state.pages.article(source.location, posts, state.summary)
         self._capture_embeds(posts, extraction, state)
 
     def _queue_listed(self, listing: list[Listed], state: _RunState) -> None:
@@ -294,8 +309,9 @@ class ArchiveJob:
     ) -> _StoredArticle:
         """Article, capture, posts, embeds and credits, inside the caller's transaction."""
         article = self.store.upsert_article(source.key, str(source.kind), extraction.title)
+        stored = _StoredArticle(article)
         if not self.store.article_captured_in(article, state.summary.run_id):  # resumed runs
-            self.store.add_article_capture(
+            stored.capture = self.store.add_article_capture(
                 ArticleCapture(
                     article,
                     state.summary.run_id,
@@ -308,7 +324,6 @@ class ArchiveJob:
             )
         if status is CaptureStatus.OK:
             state.summary.articles += 1
-        stored = _StoredArticle(article)
         for position, embed in enumerate(extraction.embeds):
             post, created = self.store.upsert_post(embed)
             self.store.upsert_embed(article, post, position, embed)
@@ -390,6 +405,8 @@ class ArchiveJob:
             if previous is not None:
                 self._store_changes(post, previous, capture, result, state)
         state.summary.count_capture(result.status, result.reason)
+        if state.pages is not None and self.config.browser.renders(str(embed.platform)):
+            state.pages.post(post, capture, embed, result, state.summary)
         for media_url in embed.media_urls:  # images the article's own markup showed
             state.media.image_at(
                 media_url, MediaOccurrence("", run_id, post=post, source_url=media_url)
@@ -450,6 +467,7 @@ class _Captured:
 @dataclass
 class _StoredArticle:
     article: int
+    capture: int | None = None  # None: this run had captured it already (a resumed run)
     posts: list[int] = field(default_factory=list)
     credits: list[int] = field(default_factory=list)
 

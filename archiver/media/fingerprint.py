@@ -36,6 +36,10 @@ from ..errors import MediaError
 from ..models import Fingerprint, ImageInfo
 from .contentbox import content_boxes
 
+# Pillow warns (rather than refuses) between its pixel limit and twice it; `_refuse_bombs`
+# refuses those itself, so the warning is only noise.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
 HASH_VERSION = 4
 WORK_SIZE = 512  # long side of the reduced picture: a photo inside a screenshot is found on it
 HASH_SIZE = 256  # long side (at most) of the picture the hashes are taken from
@@ -103,19 +107,18 @@ def _decode(data: bytes, source: str) -> tuple[Image.Image, ImageInfo, list[Imag
     digest = _Sha256(data)
     digest.start()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            orientation = image.getexif().get(0x0112, 1)
-            width, height = _oriented_size(image, orientation)
-            image_format = image.format or "unknown"
-            mime = Image.MIME.get(image_format, "application/octet-stream")
-            frames = _later_frames(image)
-            # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale: ask for the smallest that
-            # still leaves the picture at least half the working size
-            image.draft("RGB", (WORK_SIZE // 2, WORK_SIZE // 2))
-            image.load()
-            picture = _reduced_rgb(image, orientation)
+        image = Image.open(io.BytesIO(data))
+        _refuse_bombs(image)
+        orientation = image.getexif().get(0x0112, 1)
+        width, height = _oriented_size(image, orientation)
+        image_format = image.format or "unknown"
+        mime = Image.MIME.get(image_format, "application/octet-stream")
+        frames = _later_frames(image)
+        # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale: ask for the smallest that
+        # still leaves the picture at least half the working size
+        image.draft("RGB", (WORK_SIZE // 2, WORK_SIZE // 2))
+        image.load()
+        picture = _reduced_rgb(image, orientation)
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
@@ -133,6 +136,16 @@ def _decode(data: bytes, source: str) -> tuple[Image.Image, ImageInfo, list[Imag
         mime=mime,
     )
     return picture, info, frames
+
+
+def _refuse_bombs(image: Image.Image) -> None:
+    """Pillow only warns between its pixel limit and twice it; a warning is no refusal, and
+    turning warnings into errors is not safe across the threads that fingerprint."""
+    pixels = image.width * image.height
+    if Image.MAX_IMAGE_PIXELS and pixels > Image.MAX_IMAGE_PIXELS:
+        raise Image.DecompressionBombError(
+            f"{pixels} pixels is over the {Image.MAX_IMAGE_PIXELS}-pixel limit"
+        )
 
 
 class _Sha256(threading.Thread):

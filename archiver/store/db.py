@@ -676,6 +676,29 @@ class Store:
         rows = self.rows("SELECT id, subject FROM events WHERE kind = 'post.captured' ORDER BY id")
         return {int(r["subject"].split(":", 1)[1]): r["id"] for r in rows}
 
+    # Browser captures ------------------------------------------------------------------------
+
+    def add_browser_capture(self, record: dict[str, Any]) -> int:
+        """A rendered page (its blobs already stored), sealed in the event chain."""
+        with self.atomic():
+            row_id = self._insert("browser_captures", record)
+            self.append_event(
+                "browser.captured", f"browser_capture:{row_id}",
+                {"url": record["url"], "status": record["status"],
+                 "row": self._seal("browser_captures", "id", row_id)},
+            )  # fmt: skip
+        return row_id
+
+    def browser_captures_of(self, column: str, ids: list[int]) -> list[dict[str, Any]]:
+        """Rendered pages of these post captures (`post_capture`) or article captures."""
+        assert column in ("post_capture", "article_capture")
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self.rows(
+            f"SELECT * FROM browser_captures WHERE {column} IN ({marks}) ORDER BY id", ids
+        )
+
     # Notes ---------------------------------------------------------------------------------
 
     def add_note(self, target: str, text: str, author: str, supersedes: int | None) -> int:

@@ -204,6 +204,25 @@ def migration_0007_anchors(db: Database) -> None:
     db["anchor_tokens"].create_index(["anchor", "tsa"], unique=True)
 
 
+def migration_0008_browser_captures(db: Database) -> None:
+    """Pages rendered by a browser: screenshot, annotated copy, DOM and manifest (blobs), the
+    exchanges the page made, and the post or article capture it belongs to."""
+    db["browser_captures"].create(
+        {"id": int, "run": int, "post_capture": int, "article_capture": int, "url": str,
+         "status": str, "error": str, "started_at": str, "ended_at": str,
+         "screenshot_sha256": str, "annotated_sha256": str, "dom_sha256": str,
+         "manifest_sha256": str, "exchanges": str},
+        pk="id", not_null=["run", "url", "status", "started_at", "ended_at"],
+        foreign_keys=[("run", "runs", "id"), ("post_capture", "post_captures", "id"),
+                      ("article_capture", "article_captures", "id"),
+                      ("screenshot_sha256", "blobs", "sha256"),
+                      ("annotated_sha256", "blobs", "sha256"), ("dom_sha256", "blobs", "sha256"),
+                      ("manifest_sha256", "blobs", "sha256")],
+    )  # fmt: skip
+    db["browser_captures"].create_index(["post_capture"])
+    db["browser_captures"].create_index(["article_capture"])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
@@ -212,6 +231,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0005_run_items,
     migration_0006_health_checks,
     migration_0007_anchors,
+    migration_0008_browser_captures,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

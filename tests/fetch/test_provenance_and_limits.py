@@ -160,3 +160,12 @@ def test_server_speaking_garbage_is_a_protocol_failure() -> None:
     server.join(timeout=5)
     listener.close()
     assert caught.value.reason is FailureReason.PROTOCOL
+
+
+def test_a_url_with_no_readable_host_is_an_invalid_url_exchange() -> None:
+    from archiver.config import NetworkConfig
+    from archiver.fetch.client import Fetcher
+
+    with Fetcher(NetworkConfig(), "tester") as fetcher:
+        exchange = fetcher.attempt("https://[bad/x")
+    assert exchange.status is None and exchange.error_reason == "invalid_url"

@@ -188,3 +188,34 @@ def test_host_gate_limits_each_host_and_spaces_its_starts() -> None:
         with spaced.slot(host):
             pass
     assert slept == [0.5, 1.0]
+
+
+def test_a_handler_that_submits_while_the_backlog_is_full_loses_nothing() -> None:
+    pool = WorkPool(concurrency=2, backlog=2)
+    handled: list[str] = []
+
+    def fan_out(name: str) -> Callable[[int], None]:
+        def then(_: int) -> None:
+            handled.append(name)
+            if name.count(".") < 2:  # each handler starts two more, the backlog being full
+                pool.submit(lambda: 0, fan_out(name + ".a"))
+                pool.submit(lambda: 0, fan_out(name + ".b"))
+
+        return then
+
+    for name in ("x", "y"):
+        pool.submit(lambda: 0, fan_out(name))
+    pool.drain()
+    pool.close()
+    assert len(handled) == 2 * (1 + 2 + 4) and len(set(handled)) == len(handled)
+
+
+def test_work_held_for_a_group_keeps_it_open_until_it_runs() -> None:
+    pool = WorkPool(concurrency=1)
+    finished: list[str] = []
+    with pool.group(lambda group: finished.append("waiter's source")):
+        held = pool.hold()  # e.g. waiting on another source's download
+    assert finished == []
+    pool.run_held(held, lambda: finished.append("answered"))
+    assert finished == ["answered", "waiter's source"]
+    pool.close()
