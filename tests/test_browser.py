@@ -150,3 +150,16 @@ def test_pages_show_in_history_and_in_bundles(archive: Archive, tmp_path: Path) 
     browser_urls = {x["url"] for x in provenance["exchanges"]}
     assert "http://127.0.0.1:9/secret" in browser_urls  # the refused request travels too
     assert verify_bundle(out).ok
+
+
+def test_rendering_is_chosen_per_platform_and_per_job(tmp_path: Path) -> None:
+    from archiver.config import BrowserConfig
+    from archiver.jobs.jobfile import JobFile
+
+    settings = BrowserConfig(enabled=True, platforms=["telegram"])
+    assert settings.renders("telegram") and not settings.renders("twitter")
+    assert not BrowserConfig(enabled=False).renders("telegram")
+    assert BrowserConfig(enabled=True).renders("twitter")  # no list: every platform
+    job = tmp_path / "job.toml"
+    job.write_text("[job]\nsources = []\nscreenshots = true\n")
+    assert JobFile.load(job).screenshots is True
