@@ -26,6 +26,9 @@ from ..models import Attempt, CaptureStatus, Embed, Exchange, Platform, Platform
 
 Recorder = Callable[[Exchange], int]  # stores an exchange and its body; returns its row id
 _FEDERATED = {Platform.MASTODON}
+# What reading a platform's JSON or HTML raises when its shape changed: one method's failure
+# (parse_error, its answer kept), never the run's.
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 _STATUS_FOR_REASON = {
     FailureReason.DELETED: CaptureStatus.DELETED,
@@ -214,6 +217,9 @@ class Adapter:
                 result = getattr(self, name.replace("-", "_"))(target, context)
             except ParseError as exc:
                 result = outcome(name, FailureReason.PARSE_ERROR, str(exc))
+            except _SHAPE_ERRORS as exc:  # an answer in a shape the method did not expect
+                why = f"{context.last_url}: unexpected answer ({type(exc).__name__}: {exc})"
+                result = outcome(name, FailureReason.PARSE_ERROR, why)
             if result.status is CaptureStatus.OK:
                 break
             tried.append(result)

@@ -13,6 +13,7 @@ import pytest
 
 from archiver.archive import Archive
 from archiver.platforms.base import Pacer, _retry_after
+from archiver.platforms.twitter import syndication_token
 
 from .player import Player, capture, photo_bytes
 
@@ -189,3 +190,15 @@ def test_an_edited_mastodon_status_keeps_its_earlier_versions(
     assert row["text"] == "the best editor? why, of course it is the KDE Advanced Text Editor, Kate"
     assert counts["earlier_versions"] == ["the best editor? why, of course it is VS Code"]
     assert counts["edited_at"] == "2026-08-01T13:54:00.695Z"
+
+
+def test_an_answer_in_an_unexpected_shape_is_a_parse_error_not_a_crash(
+    open_archive: OpenArchive, player: Player
+) -> None:
+    tweet_id = "1700000000000000009"
+    body = {"__typename": "Tweet", "id_str": tweet_id, "text": "Hi", "mediaDetails": ["oops"]}
+    query = {"id": tweet_id, "token": syndication_token(tweet_id), "lang": "en"}
+    player.serve("cdn.syndication.twimg.com", "/tweet-result", body, query=query)
+    archive = open_archive(player.only("twitter", "syndication"))
+    row = capture(archive, f"https://twitter.com/someone/status/{tweet_id}")
+    assert (row["status"], row["reason"]) == ("error", "parse_error")
