@@ -597,6 +597,35 @@ def timestamp(ctx: click.Context, as_json: bool) -> None:
         sys.exit(EXIT_FAILED)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Open the archive in the browser: look up posts by any URL form, see their captures,
+    screenshots, changes, reuse and notes, add a note, download an evidence bundle.
+
+    Listens on 127.0.0.1 by default. Serving beyond this machine needs [web] token: then
+    notes and exports (and, unless [web] public_reads, every page) ask for it; a browser
+    gives it once at /login?token=... . JSON under /api/ in the CLI's --json shapes.
+
+    \b
+    Example:
+        archiver serve --port 8000
+    """
+    import uvicorn
+
+    from .web.app import create_app
+
+    config = Config.load(ctx.obj["config_path"])
+    if host not in ("127.0.0.1", "localhost", "::1") and not config.web.token:
+        raise ConfigError(f"serving on {host} needs [web] token set (anyone could write notes)")
+    db = ctx.obj["db"]
+    app = create_app(lambda: Archive.open(db, config), config.web)
+    click.echo(f"archiver: http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @cli.group()
 def keys() -> None:
     """The archive's Ed25519 signing key, which signs every evidence bundle.

@@ -53,6 +53,11 @@ viewport_height = 900
 scroll = true                           # scroll down first, so lazy content loads
 dismiss_consent = true                  # click "accept" on common cookie banners
 
+[web]                                   # archiver serve
+token = ""                              # needed to serve beyond 127.0.0.1; then asked for writes
+public_reads = false                    # with a token: may pages be read without it?
+max_body_bytes = 26214400               # larger requests (uploads) are refused
+
 [paths]
 blobs = "archive.blobs"                 # default: <database name>.blobs beside the database
 """
@@ -189,6 +194,13 @@ class BrowserConfig:
 
 
 @dataclass
+class WebConfig:
+    token: str = ""
+    public_reads: bool = False
+    max_body_bytes: int = 25 * 1024 * 1024
+
+
+@dataclass
 class PathsConfig:
     blobs: str | None = None
 
@@ -206,6 +218,7 @@ class Config:
     export: ExportConfig = field(default_factory=ExportConfig)
     timestamp: TimestampConfig = field(default_factory=TimestampConfig)
     browser: BrowserConfig = field(default_factory=BrowserConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     def __post_init__(self) -> None:
         if not self.operator:
@@ -238,6 +251,7 @@ class Config:
             "export": ExportConfig,
             "timestamp": TimestampConfig,
             "browser": BrowserConfig,
+            "web": WebConfig,
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():

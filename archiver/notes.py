@@ -3,7 +3,7 @@
 Notes are append-only. A correction is a new note that supersedes an earlier one; both stay,
 and both are in the event chain. A note's target is stored in one canonical form:
 
-    post:ID          any URL form of a post the archive holds
+    post:ID          any URL form of a post the archive holds (or post:ID itself)
     capture:ID       a post capture, given as its number or as capture:ID
     article:ID       an article, by the source it was archived from (URL or path)
     media:SHA256     an image or other blob, by its sha256
@@ -21,6 +21,7 @@ from .store.db import Store
 
 _SHA256 = re.compile(r"^(?:media:|sha256:)?([0-9a-f]{64})$")
 _CAPTURE = re.compile(r"^(?:capture:)?(\d+)$")
+_POST = re.compile(r"^post:(\d+)$")
 
 
 def resolve_target(store: Store, target: str) -> str:
@@ -31,6 +32,10 @@ def resolve_target(store: Store, target: str) -> str:
         if not store.row("blobs", "sha256", sha256):
             raise NotFound(f"{target}: no such image or blob in the archive", target)
         return f"media:{sha256}"
+    if match := _POST.match(target):
+        if store.row("posts", "id", int(match.group(1))) is None:
+            raise NotFound(f"{target}: no such post in the archive", target)
+        return target
     if match := _CAPTURE.match(target):
         if store.capture_by_id(int(match.group(1))) is None:
             raise NotFound(f"{target}: no such capture in the archive", target)

@@ -699,6 +699,47 @@ class Store:
             f"SELECT * FROM browser_captures WHERE {column} IN ({marks}) ORDER BY id", ids
         )
 
+    # Search (the web page) -------------------------------------------------------------------
+
+    def search_text(self, words: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Captures whose text has all these words (FTS5), best first, with their post."""
+        terms = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+        if not terms:
+            return []
+        return self.rows(
+            "SELECT c.id AS capture, c.captured_at, c.text, c.status, p.id AS post, p.url,"
+            " p.platform, p.author_handle FROM post_text f JOIN post_captures c ON c.id = f.rowid"
+            " JOIN posts p ON p.id = c.post WHERE post_text MATCH ? ORDER BY rank LIMIT ?",
+            [terms, limit],
+        )
+
+    def posts_by_handle(self, handle: str, limit: int = 100) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT * FROM posts WHERE lower(author_handle) = lower(?) ORDER BY id DESC LIMIT ?",
+            [handle.lstrip("@"), limit],
+        )
+
+    def recent_runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit])
+
+    def article_page(self, article: int) -> dict[str, Any] | None:
+        """An article with its embeds (and each post's latest capture status) and credits."""
+        found = self.row("articles", "id", article)
+        if found is None:
+            return None
+        found["embeds"] = self.rows(
+            "SELECT e.position, e.found_by, p.id AS post, p.url, p.platform, p.identity_key,"
+            " (SELECT c.status FROM post_captures c WHERE c.post = p.id ORDER BY c.id DESC"
+            " LIMIT 1) AS status FROM embeds e JOIN posts p ON p.id = e.post"
+            " WHERE e.article = ? ORDER BY e.position",
+            [article],
+        )
+        found["credits"] = self.rows("SELECT * FROM credits WHERE article = ?", [article])
+        found["captures"] = self.rows(
+            "SELECT * FROM article_captures WHERE article = ? ORDER BY id", [article]
+        )
+        return found
+
     # Notes ---------------------------------------------------------------------------------
 
     def add_note(self, target: str, text: str, author: str, supersedes: int | None) -> int:

@@ -223,6 +223,19 @@ def migration_0008_browser_captures(db: Database) -> None:
     db["browser_captures"].create_index(["article_capture"])
 
 
+def migration_0009_post_text_search(db: Database) -> None:
+    """Full-text search (FTS5) over what posts said, kept in step by a trigger."""
+    db.execute(
+        "CREATE VIRTUAL TABLE post_text USING fts5(text, content='post_captures',"
+        " content_rowid='id')"
+    )
+    db.execute("INSERT INTO post_text(post_text) VALUES ('rebuild')")
+    db.execute(
+        "CREATE TRIGGER post_captures_text AFTER INSERT ON post_captures BEGIN"
+        " INSERT INTO post_text(rowid, text) VALUES (new.id, new.text); END"
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0001_initial,
     migration_0002_platform_captures,
@@ -232,6 +245,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     migration_0006_health_checks,
     migration_0007_anchors,
     migration_0008_browser_captures,
+    migration_0009_post_text_search,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
