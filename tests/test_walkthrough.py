@@ -14,11 +14,13 @@ import re
 import shlex
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import uvicorn
 from click.testing import CliRunner
 
 from archiver.cli import cli
@@ -79,6 +81,54 @@ def test_the_readme_walkthrough_works_as_written(
     assert [c["status"] for c in story["captures"]] == ["ok", "deleted"]
     assert "The bundle holds." in next(o for c, o in outputs.items() if "verify-bundle" in c)
     assert "Everything holds." in next(o for c, o in outputs.items() if c.endswith(" verify"))
+    _the_web_page(tmp_path / "demo.db", tmp_path)
+
+
+def _the_web_page(db: Path, scratch: Path) -> None:
+    """What the README says a journalist then does in `archiver serve`, in a real browser."""
+    from playwright.sync_api import sync_playwright
+
+    from archiver.archive import Archive
+    from archiver.config import Config
+    from archiver.export.bundle import verify_bundle
+    from archiver.web.app import create_app
+
+    config = Config(operator="walk-through")
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(lambda: Archive.open(db, config), config.web), host="127.0.0.1", port=0,
+        log_level="error"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+            )
+            page = browser.new_context(accept_downloads=True).new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.fill("input[name=q]", "https://x.com/officejjsmart/status/1660650366063161345")
+            page.press("input[name=q]", "Enter")
+            page.wait_for_url("**/post/*")
+            main = page.inner_text("main")
+            assert "(updated: two explosions)" in main and "text_edited" in main
+            assert "later copy" in main and "Gerashchenko_en" in main  # the reused photo
+            assert "Geolocated to Belgorod" in main  # the note from the command line
+            page.fill("textarea[name=text]", "Checked on the web page")
+            page.click("text=Add note")
+            page.wait_for_url("**/post/*")
+            assert "Checked on the web page" in page.inner_text(".notes")
+            with page.expect_download() as download:
+                page.click("text=Download evidence bundle")
+            bundle = scratch / "from-the-page.zip"
+            download.value.save_as(bundle)
+            browser.close()
+        assert verify_bundle(bundle).ok
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 def _run(command: str, background: Background) -> str:
