@@ -702,14 +702,18 @@ class Store:
     # Search (the web page) -------------------------------------------------------------------
 
     def search_text(self, words: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Captures whose text has all these words (FTS5), best first, with their post."""
+        """Captures whose text has all these words (FTS5), newest first, with their post.
+
+        Newest first rather than by rank: ranking scores every match, which grows with the
+        archive, while the index gives the newest matches directly."""
         terms = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
         if not terms:
             return []
         return self.rows(
             "SELECT c.id AS capture, c.captured_at, c.text, c.status, p.id AS post, p.url,"
             " p.platform, p.author_handle FROM post_text f JOIN post_captures c ON c.id = f.rowid"
-            " JOIN posts p ON p.id = c.post WHERE post_text MATCH ? ORDER BY rank LIMIT ?",
+            " JOIN posts p ON p.id = c.post WHERE post_text MATCH ? ORDER BY f.rowid DESC"
+            " LIMIT ?",
             [terms, limit],
         )
 
