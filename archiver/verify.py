@@ -165,12 +165,12 @@ def _check_references(store: Store) -> list[Problem]:
 
 def _check_chain(
     store: Store, problems: list[Problem], first_sealed: dict[str, Any]
-) -> tuple[str, int, dict[tuple[str, Any], str]]:
+) -> tuple[str, int, dict[tuple[str, Any], dict[str, Any]]]:
     """Recompute the chain; return the head, the count and the latest seal of each row, and
     note in `first_sealed` the first row of each table sealed as it was stored."""
     previous = GENESIS
     count = 0
-    seals: dict[tuple[str, Any], str] = {}
+    seals: dict[tuple[str, Any], dict[str, Any]] = {}
     inserted = first_sealed
     for event in store.events():
         count += 1
@@ -192,7 +192,7 @@ def _check_chain(
             )
         previous = event["hash"]
         for seal in _seals(event["detail"]):
-            seals[(seal["table"], seal["key"])] = seal["sha256"]
+            seals[(seal["table"], seal["key"])] = seal
             if event["kind"] not in _RESEALS:
                 inserted.setdefault(seal["table"], seal["key"])
     return previous, count, seals
@@ -209,10 +209,10 @@ def _seals(detail: str) -> Iterator[dict[str, Any]]:
 
 
 def _check_seals(
-    store: Store, seals: dict[tuple[str, Any], str], first_sealed: dict[str, Any]
+    store: Store, seals: dict[tuple[str, Any], dict[str, Any]], first_sealed: dict[str, Any]
 ) -> list[Problem]:
     problems = []
-    for (table, key), digest in seals.items():
+    for (table, key), seal in seals.items():
         key_column = _SEALED_KEYS.get(table)
         if key_column is None:
             continue
@@ -220,7 +220,7 @@ def _check_seals(
         where = f"{table} row {key}"
         if row is None:
             problems.append(Problem("row_missing", where, "sealed in the event chain, now gone"))
-        elif row_digest(row) != digest:
+        elif row_digest(row, seal.get("columns")) != seal["sha256"]:
             problems.append(Problem("row_changed", where, "differs from its seal (edited)"))
     for table, key_column in _SEALED_KEYS.items():
         first = first_sealed.get(table)

@@ -247,3 +247,12 @@ def test_other_platforms_url_forms(open_archive: OpenArchive, archived: str, ask
     archive.archive([archived])
     assert archive.history(asked).post["url"] is not None
     assert archive.history(asked).post["id"] == archive.history(archived).post["id"]
+
+
+def test_a_column_added_later_does_not_break_the_seals(archive: Archive) -> None:
+    with sqlite3.connect(archive.store.path) as conn:  # what a future migration might do
+        conn.execute("ALTER TABLE post_captures ADD COLUMN reviewed TEXT")
+        conn.execute("UPDATE post_captures SET reviewed = 'yes'")
+    assert archive.verify().ok
+    _tamper(archive, "UPDATE post_captures SET text = 'changed' WHERE id = 1")
+    assert ("row_changed", "post_captures row 1") in _problems(archive)

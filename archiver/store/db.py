@@ -823,7 +823,7 @@ class Store:
         """The seal an event carries for a row it stored: table, key, digest of the row."""
         row = self.row(table, key_column, key)
         assert row is not None, f"{table} {key} was just written"
-        return {"table": table, "key": key, "sha256": row_digest(row)}
+        return {"table": table, "key": key, "columns": sorted(row), "sha256": row_digest(row)}
 
     def _insert(self, table: str, record: dict[str, Any]) -> int:
         return int(self.db[table].insert(record).last_pk)

@@ -29,6 +29,10 @@ def event_hash(prev_hash: str, ts: str, kind: str, subject: str, detail: str) ->
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def row_digest(row: dict[str, Any]) -> str:
-    """sha256 of a database row, every column, as canonical JSON."""
+def row_digest(row: dict[str, Any], columns: list[str] | None = None) -> str:
+    """sha256 of a database row as canonical JSON: the columns named (a seal names the ones
+    the row had when it was sealed, so a column a later migration adds changes nothing), or
+    every column."""
+    if columns is not None:
+        row = {column: row.get(column) for column in columns}
     return hashlib.sha256(canonical_detail(row).encode("utf-8")).hexdigest()
