@@ -70,11 +70,9 @@ def history_of(store: Store, post: dict[str, Any]) -> History:
     """The story of a post row (posts without any URL included)."""
     rows = store.post_history(post["id"])
     exchanges: dict[int, list[dict[str, Any]]] = {}
-    for exchange in rows["exchanges"]:
-        capture = exchange.pop("capture")
-        exchange["headers"] = json.loads(exchange["headers"] or "[]")
-        exchange["redirects"] = json.loads(exchange["redirects"] or "[]")
-        exchanges.setdefault(capture, []).append(exchange)
+    for row in rows["exchanges"]:
+        capture = row.pop("capture")
+        exchanges.setdefault(capture, []).append(decoded_exchange(row))
     pages: dict[int, list[dict[str, Any]]] = {}
     capture_ids = [row["id"] for row in rows["captures"]]
     for page in store.browser_captures_of("post_capture", capture_ids):
@@ -102,6 +100,15 @@ def history_of(store: Store, post: dict[str, Any]) -> History:
     )
     result.vanished_at, result.came_back_at = _vanishing(captures)
     return result
+
+
+def decoded_exchange(row: dict[str, Any]) -> dict[str, Any]:
+    """An `http_exchanges` row with its headers and redirect hops read back from JSON."""
+    return {
+        **row,
+        "headers": json.loads(row["headers"] or "[]"),
+        "redirects": json.loads(row["redirects"] or "[]"),
+    }
 
 
 def _lineage(store: Store, shas: list[str]) -> dict[str, dict[str, Any]]:

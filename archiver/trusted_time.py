@@ -23,7 +23,7 @@ from . import merkle
 from .config import Config
 from .errors import ConfigError, StoreError, TimestampError
 from .fetch.client import Fetcher
-from .store.blobs import BlobStore
+from .store.blobs import BlobStore, keep_blob
 from .store.db import Store
 from .timestamps import check, load_roots, pem_of, stamp
 
@@ -67,7 +67,7 @@ def anchor_and_stamp(
         root = merkle.root([bytes.fromhex(link["hash"]) for link in links])
         store.add_anchor(first, head, len(links), root.hex())
         result.anchors_made = 1
-    roots_sha256 = _keep(store, blobs, pem_of(roots), "application/x-pem-file")
+    roots_sha256 = keep_blob(store, blobs, pem_of(roots), "application/x-pem-file")
     for anchor in store.anchors():
         stamped = {token["tsa"] for token in anchor["tokens"]}
         for tsa in tsas:
@@ -78,7 +78,7 @@ def anchor_and_stamp(
             except TimestampError as exc:
                 result.failures.append(f"anchor {anchor['id']}: {exc}")
                 continue
-            token_sha256 = _keep(store, blobs, token.der, "application/timestamp-reply")
+            token_sha256 = keep_blob(store, blobs, token.der, "application/timestamp-reply")
             store.add_anchor_token(anchor["id"], tsa, token_sha256, roots_sha256, token.gen_time)
             result.tokens += 1
     result.captures, result.captures_with_time = count_trusted(store)
@@ -141,10 +141,3 @@ def check_anchors(store: Store, blobs: BlobStore) -> list[tuple[str, str]]:
             except (StoreError, ValueError, TimestampError) as exc:
                 problems.append((where, f"token from {token['tsa']}: {exc}"))
     return problems
-
-
-def _keep(store: Store, blobs: BlobStore, data: bytes, mime: str) -> str:
-    sha256 = blobs.put(data)
-    with store.atomic():
-        store.add_blob(sha256, len(data), mime)
-    return sha256

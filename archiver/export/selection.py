@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import NotFound
-from ..history import History, find_post, history_of
+from ..history import History, decoded_exchange, find_post, history_of
 from ..jobs.sources import article_key
 from ..store.db import Store
 from ..trusted_time import CaptureProof, capture_proofs
@@ -91,7 +91,7 @@ def gather(store: Store, selection: Selection) -> Contents:
     return Contents(
         posts=stories,
         articles=article_rows,
-        exchanges=[_decoded(exchanges[key]) for key in sorted(exchanges)],
+        exchanges=[decoded_exchange(exchanges[key]) for key in sorted(exchanges)],
         media=media,
         reuse_links=store.reuse_links_of(shas),
         notes=[notes[key] for key in sorted(notes)],
@@ -137,14 +137,6 @@ def _post_row(store: Store, post: int) -> dict[str, Any]:
 
 def _article_media(store: Store, article: int) -> list[str]:
     return store.media_of_article(article)
-
-
-def _decoded(exchange: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **exchange,
-        "headers": json.loads(exchange["headers"] or "[]"),
-        "redirects": json.loads(exchange["redirects"] or "[]"),
-    }
 
 
 def _subjects(

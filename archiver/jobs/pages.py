@@ -22,7 +22,7 @@ from ..config import Config
 from ..errors import MediaError
 from ..fetch.client import Fetcher
 from ..models import Embed, Exchange, MediaOccurrence, PlatformCapture, RunSummary
-from ..store.blobs import BlobStore
+from ..store.blobs import BlobStore, keep_blob
 from ..store.db import Store
 from .media import MediaCollector
 
@@ -90,24 +90,18 @@ class PageRenderer:
                 record |= {"status": "failed", "error": f"screenshot unreadable: {exc}"}
             else:
                 copy = annotate(rendered.screenshot, rendered.started_at, rendered.url, label)
-                record["annotated_sha256"] = self._blob(copy, "image/png")
+                record["annotated_sha256"] = keep_blob(self.store, self.blobs, copy, "image/png")
                 rendered.manifest["annotated"] = {
                     "from_sha256": record["screenshot_sha256"],
                     "to_sha256": record["annotated_sha256"],
                     "how": "a 48-pixel band on top: capture time (UTC), capture id, URL",
                 }
         if rendered.dom is not None:
-            record["dom_sha256"] = self._blob(rendered.dom, "text/html")
+            record["dom_sha256"] = keep_blob(self.store, self.blobs, rendered.dom, "text/html")
         manifest = json.dumps(rendered.manifest, indent=2, sort_keys=True).encode()
-        record["manifest_sha256"] = self._blob(manifest, "application/json")
+        record["manifest_sha256"] = keep_blob(self.store, self.blobs, manifest, "application/json")
         self.store.add_browser_capture(record)
         if record["status"] == "ok":
             summary.pages_rendered += 1
         else:
             summary.pages_failed["browser"] = summary.pages_failed.get("browser", 0) + 1
-
-    def _blob(self, data: bytes, mime: str) -> str:
-        sha256 = self.blobs.put(data)
-        with self.store.atomic():
-            self.store.add_blob(sha256, len(data), mime)
-        return sha256

@@ -11,9 +11,12 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import StoreError
+
+if TYPE_CHECKING:
+    from .db import Store
 
 
 class BlobStore(Protocol):
@@ -67,3 +70,12 @@ class LocalBlobStore:
             raise StoreError(
                 f"cannot read blob {sha256[:12]}: {exc.strerror}", str(self.path(sha256))
             ) from exc
+
+
+def keep_blob(store: Store, blobs: BlobStore, data: bytes, mime: str) -> str:
+    """Store bytes the archive made or received (a token, a screenshot copy, a DOM) and
+    record them in `blobs`; their sha256."""
+    sha256 = blobs.put(data)
+    with store.atomic():
+        store.add_blob(sha256, len(data), mime)
+    return sha256
