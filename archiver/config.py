@@ -52,6 +52,7 @@ viewport_width = 1280
 viewport_height = 900
 scroll = true                           # scroll down first, so lazy content loads
 dismiss_consent = true                  # click "accept" on common cookie banners
+concurrency = 1                         # pages rendered at once, each in its own Chromium
 
 [web]                                   # archiver serve
 token = ""                              # needed to serve beyond 127.0.0.1; then asked for writes
@@ -188,6 +189,7 @@ class BrowserConfig:
     viewport_height: int = 900
     scroll: bool = True
     dismiss_consent: bool = True
+    concurrency: int = 1
 
     def renders(self, platform: str) -> bool:
         return self.enabled and (not self.platforms or platform in self.platforms)

@@ -163,3 +163,11 @@ def test_rendering_is_chosen_per_platform_and_per_job(tmp_path: Path) -> None:
     job = tmp_path / "job.toml"
     job.write_text("[job]\nsources = []\nscreenshots = true\n")
     assert JobFile.load(job).screenshots is True
+
+
+def test_two_browsers_render_side_by_side(archive: Archive) -> None:
+    archive.config.browser.concurrency = 2  # each page on its own browser thread and Chromium
+    summary = archive.archive(["https://news.test/belgorod"])
+    assert summary.pages_rendered == 2 and not summary.pages_failed
+    rows = archive.store.rows("SELECT status, screenshot_sha256 FROM browser_captures")
+    assert [r["status"] for r in rows] == ["ok", "ok"] and all(r["screenshot_sha256"] for r in rows)

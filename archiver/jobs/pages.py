@@ -7,14 +7,17 @@ post meets the photo inside it), an annotated copy with the capture's time, URL 
 beside it, and the DOM and the manifest are blobs. A page that fails is recorded as a failed
 browser capture; the post or article capture stands.
 
-Rendering runs on the run's writer thread, one page at a time: a browser page is heavy, and
-one Chromium with one page open keeps memory bounded however long the run.
+Pages render on `[browser] concurrency` browser threads (default 1), each with its own
+Chromium and one page open at a time, so memory stays bounded however long the run; the
+writer thread stores what each brings back, like any other result of the run's pool.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..browser import Browser, Rendered, annotate, public_page
@@ -25,6 +28,7 @@ from ..models import Embed, Exchange, MediaOccurrence, PlatformCapture, RunSumma
 from ..store.blobs import BlobStore, keep_blob
 from ..store.db import Store
 from .media import MediaCollector
+from .pool import WorkPool
 
 
 class PageRenderer:
@@ -36,12 +40,20 @@ class PageRenderer:
         config: Config,
         media: MediaCollector,
         record: Callable[[Exchange, int], int],
+        pool: WorkPool,
     ) -> None:
         self.store = store
         self.blobs = blobs
         self.media = media
         self.record = record
-        self.browser = Browser(config.browser, fetcher)
+        self.pool = pool
+        count = max(1, config.browser.concurrency)
+        # Playwright's objects belong to the thread that made them: one thread per browser
+        self._threads = [
+            ThreadPoolExecutor(1, thread_name_prefix="archiver-browser") for _ in range(count)
+        ]
+        self._browsers = [Browser(config.browser, fetcher) for _ in range(count)]
+        self._turn = itertools.cycle(range(count))
 
     def post(
         self, post: int, capture: int, embed: Embed, result: PlatformCapture, summary: RunSummary
@@ -53,8 +65,8 @@ class PageRenderer:
         occurrence = MediaOccurrence(
             "", summary.run_id, post=post, source_url=url, media_type="screenshot"
         )
-        self._keep(self.browser.render(url), summary, occurrence, f"post capture #{capture}",
-                   post_capture=capture)  # fmt: skip
+        self._render(url, None, summary, occurrence, f"post capture #{capture}",
+                     {"post_capture": capture})  # fmt: skip
 
     def article(
         self, source: str, stored: Any, summary: RunSummary, html: str | None = None
@@ -65,11 +77,25 @@ class PageRenderer:
             media_type="screenshot",
         )  # fmt: skip
         label = f"article capture #{stored.capture}"
-        rendered = self.browser.render(source, html)
-        self._keep(rendered, summary, occurrence, label, article_capture=stored.capture)
+        self._render(source, html, summary, occurrence, label, {"article_capture": stored.capture})
 
     def close(self) -> None:
-        self.browser.close()
+        for thread, browser in zip(self._threads, self._browsers, strict=True):
+            thread.submit(browser.close).result()
+            thread.shutdown()
+
+    def _render(
+        self, url: str, html: str | None, summary: RunSummary, occurrence: MediaOccurrence,
+        label: str, owner: dict[str, int | None],
+    ) -> None:  # fmt: skip
+        """On a browser's thread; what it saw is kept on the writer's."""
+        turn = next(self._turn)
+        browser = self._browsers[turn]
+        self.pool.submit(
+            lambda: browser.render(url, html),
+            lambda rendered: self._keep(rendered, summary, occurrence, label, **owner),
+            on=self._threads[turn],
+        )
 
     def _keep(
         self, rendered: Rendered, summary: RunSummary, occurrence: MediaOccurrence, label: str,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,13 +43,16 @@ class WorkPool:
         self._pending: dict[Future[Any], tuple[Callable[[Any], None], Group | None]] = {}
         self._group: Group | None = None
 
-    def submit(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
-        """Run `work` on a worker; later, `then(result)` on this thread, in the same group."""
+    def submit(
+        self, work: Callable[[], T], then: Callable[[T], None], on: Executor | None = None
+    ) -> None:
+        """Run `work` on a worker (or on `on`, an executor of the caller's: a browser's own
+        thread); later, `then(result)` on this thread, in the same group."""
         while len(self._pending) >= self._backlog:
             self._handle_some()
         if self._group is not None:
             self._group.open += 1
-        self._pending[self._executor.submit(work)] = (then, self._group)
+        self._pending[(on or self._executor).submit(work)] = (then, self._group)
 
     @contextlib.contextmanager
     def group(self, on_done: Callable[[Group], None]) -> Iterator[Group]:

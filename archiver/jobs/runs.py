@@ -168,7 +168,9 @@ class ArchiveJob:
             lambda exchange: self.record(exchange, run_id), summary, pool,
         )  # fmt: skip
         pages = (
-            PageRenderer(self.store, self.blobs, self.fetcher, self.config, collector, self.record)
+            PageRenderer(
+                self.store, self.blobs, self.fetcher, self.config, collector, self.record, pool
+            )
             if self.config.browser.enabled
             else None
         )
