@@ -206,3 +206,11 @@ def test_the_archive_opens_in_datasette_with_the_shipped_metadata(db: Path) -> N
     assert isinstance(get("/archive/most_reused_images.json?_shape=array"), list)
     tables = get("/archive/posts.json?_shape=array")
     assert tables and TWEET_ID in json.dumps(tables)
+
+
+def test_only_web_urls_become_links() -> None:
+    from archiver.web.app import outside_link
+
+    assert outside_link("https://x.com/a/status/1") == "https://x.com/a/status/1"
+    assert outside_link("javascript:alert(1)") == "#"
+    assert outside_link("JaVaScRiPt:alert(1)") == "#" and outside_link(None) == "#"

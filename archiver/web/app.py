@@ -72,6 +72,7 @@ class Web:
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
+        self.templates.filters["outside_link"] = outside_link
 
     @property
     def archive(self) -> Archive:
@@ -90,6 +91,12 @@ class Web:
         if CSRF_COOKIE not in request.cookies:
             response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
         return response
+
+
+def outside_link(url: str | None) -> str:
+    """An archived URL as a link target only when it is http(s); anything else (javascript:,
+    data:) links nowhere."""
+    return url if url and url.lower().startswith(("http://", "https://")) else "#"
 
 
 def create_app(open_archive: Callable[[], Archive], settings: WebConfig) -> Starlette:
