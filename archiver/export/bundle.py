@@ -45,7 +45,6 @@ from typing import Any
 
 import bagit
 from cryptography import x509
-from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -295,6 +294,8 @@ def _records(
 
 
 def _write_wacz(bag_dir: Path, warc_path: Path, contents: Contents, description: str) -> None:
+    from wacz.main import main as wacz_main  # py-wacz imports a third of a second of modules
+
     pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
     for exchange in contents.exchanges:
         if exchange["status"] == 200 and exchange["final_url"]:
@@ -493,6 +494,8 @@ def _check_warc(path: Path, check: BundleCheck) -> None:
 
 
 def _check_wacz(path: Path, check: BundleCheck) -> None:
+    from wacz.main import main as wacz_main  # only when a bundle is checked
+
     output = io.StringIO()
     with (
         contextlib.redirect_stdout(output),
