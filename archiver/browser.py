@@ -32,6 +32,14 @@ from .fetch.client import Fetcher
 from .models import Exchange, utc_now
 
 _DROPPED = {"content-encoding", "content-length", "transfer-encoding"}
+# Anything that escapes request routing (WebRTC, DNS prefetch, a socket the routing misses)
+# goes to a proxy that does not exist, finds no DNS, and so goes nowhere.
+_LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+    "--proxy-server=socks5://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+]  # fmt: skip
 # Accept buttons of common consent frameworks (OneTrust, Funding Choices, Didomi, Quantcast,
 # Cookiebot, TrustArc, Usercentrics, Sourcepoint's own page).
 _CONSENT = (
@@ -55,6 +63,7 @@ class Rendered:
     dom: bytes | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     exchanges: list[Exchange] = field(default_factory=list)
+    prefetched: dict[str, Exchange] = field(default_factory=dict)  # URL -> answer in hand
 
 
 class Browser:
@@ -77,11 +86,14 @@ class Browser:
             device_scale_factor=1, locale="en-US", timezone_id="UTC",
             user_agent=self.fetcher.network.user_agent, service_workers="block",
         )  # fmt: skip
-        context.route("**/*", lambda route: self._route(route, result))
-        page = context.new_page()
+        page = None
         try:
+            context.route("**/*", lambda route: self._route(route, result))
+            context.route_web_socket("**/*", _refuse_socket)  # no channel around the Fetcher
+            page = context.new_page()
             if html is None:
-                page.goto(url, wait_until="load", timeout=settings.timeout * 1000)
+                page.goto(self._landing(url, result), wait_until="load",
+                          timeout=settings.timeout * 1000)  # fmt: skip
             else:
                 page.set_content(html, wait_until="load", timeout=settings.timeout * 1000)
             with contextlib.suppress(PlaywrightError):  # pages that never go quiet
@@ -89,8 +101,8 @@ class Browser:
             clicked = self._dismiss_consent(page) if settings.dismiss_consent else []
             if settings.scroll:
                 self._scroll(page)
-            height = page.evaluate("document.documentElement.scrollHeight")
-            shown = min(int(height), settings.max_height)
+            height = _pixels(page.evaluate("document.documentElement.scrollHeight"))
+            shown = max(1, min(height or settings.max_height, settings.max_height))
             result.screenshot = page.screenshot(
                 full_page=True,
                 clip={"x": 0, "y": 0, "width": settings.viewport_width, "height": shown},
@@ -103,8 +115,9 @@ class Browser:
         except PlaywrightError as exc:
             result.error = str(exc).splitlines()[0]
         finally:
-            user_agent = self._user_agent(page)
-            context.close()
+            user_agent = self._user_agent(page) if page is not None else None
+            with contextlib.suppress(PlaywrightError):
+                context.close()
         result.ended_at = utc_now()
         result.manifest |= {
             "url": url, "final_url": result.final_url, "from_archived_file": html is not None,
@@ -130,9 +143,10 @@ class Browser:
             self._playwright = sync_playwright().start()
             try:
                 self._browser = self._playwright.chromium.launch(
-                    executable_path=self._executable(), headless=True,
-                    args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-                )  # fmt: skip
+                    executable_path=self._executable(),
+                    headless=True,
+                    args=_LAUNCH_ARGS,
+                )
             except PlaywrightError as exc:
                 self._playwright.stop()
                 self._playwright = None
@@ -150,15 +164,30 @@ class Browser:
             )
         return chosen
 
+    def _landing(self, url: str, result: Rendered) -> str:
+        """Where the page really is: the document is fetched first, and a redirect (which the
+        browser's routing would not see) sends the browser straight to its end, so the page
+        runs at the origin it came from. The answer is kept for the browser's own request."""
+        exchange = self.fetcher.attempt(url)
+        result.exchanges.append(exchange)
+        landing = exchange.final_url if exchange.redirects and exchange.final_url else url
+        result.prefetched[landing] = exchange
+        return landing
+
     def _route(self, route: Route, result: Rendered) -> None:
-        """Answer the browser's request with the Fetcher's answer, or refuse it; keep both."""
+        """Answer the browser's request with the Fetcher's answer, or refuse it; keep both.
+
+        The Fetcher follows redirects itself, each hop through the guard; a redirected
+        subresource is answered under the URL the page asked for."""
         request = route.request
         if request.method != "GET":
             result.exchanges.append(self._refused(request.url, f"{request.method} not replayed"))
             route.abort("blockedbyclient")
             return
-        exchange = self.fetcher.attempt(request.url)
-        result.exchanges.append(exchange)
+        exchange = result.prefetched.pop(request.url, None)
+        if exchange is None:
+            exchange = self.fetcher.attempt(request.url)
+            result.exchanges.append(exchange)
         if exchange.status is None:
             refused = exchange.error_reason == FailureReason.REFUSED_BY_POLICY
             route.abort("blockedbyclient" if refused else "failed")
@@ -204,6 +233,20 @@ class Browser:
         with contextlib.suppress(PlaywrightError):
             return str(page.evaluate("navigator.userAgent"))
         return None
+
+
+def _refuse_socket(socket: Any) -> None:
+    """WebSockets would bypass the Fetcher (and its guard and records): none is opened."""
+    socket.close()
+
+
+def _pixels(value: Any) -> int | None:
+    """A height the page's scripts report, which may be anything (NaN, a string, 1e308)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number > 0 else None
 
 
 def as_page(text: str, content_type: str | None) -> str:

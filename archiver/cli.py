@@ -615,13 +615,14 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     """
     import uvicorn
 
-    from .web.app import create_app
+    from .web.app import LOCAL_HOSTS, create_app
 
     config = Config.load(ctx.obj["config_path"])
     if host not in ("127.0.0.1", "localhost", "::1") and not config.web.token:
         raise ConfigError(f"serving on {host} needs [web] token set (anyone could write notes)")
     db = ctx.obj["db"]
-    app = create_app(lambda: Archive.open(db, config), config.web)
+    hosts = [*LOCAL_HOSTS, host] if host not in LOCAL_HOSTS else LOCAL_HOSTS
+    app = create_app(lambda: Archive.open(db, config), config.web, hosts)
     click.echo(f"archiver: http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -99,9 +99,11 @@ def test_a_page_that_never_loads_is_a_failed_render_and_the_capture_stands(
 ) -> None:
     def slow(request: Request) -> Response:
         time.sleep(2.5)
-        return Response("<html><body>late</body></html>", content_type="text/html")
+        return Response(encode(photo("rocket")), content_type="image/jpeg")
 
-    player.server.expect_request("/news.test/slow").respond_with_handler(slow)
+    player.serve("news.test", "/slow", "<html><body>waiting for <img src='/never.jpg'>"
+                 "</body></html>")  # fmt: skip
+    player.server.expect_request("/news.test/never.jpg").respond_with_handler(slow)
     archive.config.browser.timeout = 1.0
     archive.archive(["https://news.test/slow"])
     [row] = archive.store.rows("SELECT * FROM browser_captures")
@@ -171,3 +173,38 @@ def test_two_browsers_render_side_by_side(archive: Archive) -> None:
     assert summary.pages_rendered == 2 and not summary.pages_failed
     rows = archive.store.rows("SELECT status, screenshot_sha256 FROM browser_captures")
     assert [r["status"] for r in rows] == ["ok", "ok"] and all(r["screenshot_sha256"] for r in rows)
+
+
+def test_hostile_pages_cannot_break_the_run_or_leave_the_fetcher(
+    archive: Archive, player: Player
+) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    player.serve("news.test", "/nan", (
+        "<html><body><p>odd page</p><script>"
+        "Object.defineProperty(Element.prototype, 'scrollHeight', {get() { return NaN; }});"
+        f"try {{ new WebSocket('ws://127.0.0.1:{port}/'); }} catch (e) {{}}"
+        "</script></body></html>"))  # fmt: skip
+    summary = archive.archive(["https://news.test/nan"])
+    assert summary.pages_rendered == 1  # a height of NaN is no height: the limit is used
+    with pytest.raises(TimeoutError):
+        listener.accept()  # the socket never left the browser
+    listener.close()
+
+
+def test_a_redirected_page_runs_at_the_origin_it_came_from(
+    archive: Archive, player: Player
+) -> None:
+    player.serve("news.test", "/old", status=301, headers={"Location": "https://news.test/new"})
+    player.serve("news.test", "/new", "<html><body><p id=here>moved here</p></body></html>")
+    summary = archive.archive(["https://news.test/old"])
+    [row] = archive.store.rows("SELECT * FROM browser_captures")
+    assert summary.pages_rendered == 1, row["error"]
+    manifest = json.loads(archive.blobs.get(row["manifest_sha256"]))
+    assert manifest["final_url"] == "https://news.test/new"
+    assert "moved here" in archive.blobs.get(row["dom_sha256"]).decode()

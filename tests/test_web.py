@@ -47,7 +47,8 @@ def db(open_archive: OpenArchive, player: Player, tmp_path: Path) -> Path:
 
 def client_for(db: Path, config: Config | None = None) -> TestClient:
     config = config or Config(operator="web tester")
-    return TestClient(create_app(lambda: Archive.open(db, config), config.web))
+    app = create_app(lambda: Archive.open(db, config), config.web, ["testserver"])
+    return TestClient(app)
 
 
 @pytest.fixture
@@ -214,3 +215,26 @@ def test_only_web_urls_become_links() -> None:
     assert outside_link("https://x.com/a/status/1") == "https://x.com/a/status/1"
     assert outside_link("javascript:alert(1)") == "#"
     assert outside_link("JaVaScRiPt:alert(1)") == "#" and outside_link(None) == "#"
+
+
+def test_hostile_requests_get_clean_refusals(db: Path) -> None:
+    config = Config(operator="web tester")
+    config.web.max_body_bytes = 1000
+    with client_for(db, config) as client:
+        rebound = client.get("/", headers={"host": "evil.example"})
+        assert rebound.status_code == 400  # DNS rebinding: a page of another name
+        page = client.get("/image").text
+        assert client.post("/image", data={"csrf": "é"}).status_code == 403  # not a 500
+        assert "nosniff" in client.get("/no/such/page").headers["x-content-type-options"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit still holds
+            for _ in range(50):
+                yield b"x" * 1000
+
+        chunked = client.post("/api/notes", content=chunks(),
+                              headers={"content-type": "application/json"})  # fmt: skip
+        assert chunked.status_code == 413
+        forged = client.post("/api/notes", content=b'{"target": "x", "text": "y"}',
+                             headers={"content-type": "multipart/form-data"})  # fmt: skip
+        assert forged.status_code == 415  # only JSON, which a cross-site page must ask for
+        assert _csrf(page)

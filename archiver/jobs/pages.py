@@ -14,11 +14,14 @@ writer thread stores what each brings back, like any other result of the run's p
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
 
 from ..browser import Browser, Rendered, annotate, public_page
 from ..config import Config
@@ -54,6 +57,7 @@ class PageRenderer:
         ]
         self._browsers = [Browser(config.browser, fetcher) for _ in range(count)]
         self._turn = itertools.cycle(range(count))
+        self._renders: list[Future[Rendered]] = []
 
     def post(
         self, post: int, capture: int, embed: Embed, result: PlatformCapture, summary: RunSummary
@@ -80,8 +84,13 @@ class PageRenderer:
         self._render(source, html, summary, occurrence, label, {"article_capture": stored.capture})
 
     def close(self) -> None:
+        """Drop the renders not started (a resumed run does them again), then close every
+        browser on its own thread, each whatever the others do."""
+        for render in self._renders:
+            render.cancel()
         for thread, browser in zip(self._threads, self._browsers, strict=True):
-            thread.submit(browser.close).result()
+            with contextlib.suppress(PlaywrightError):
+                thread.submit(browser.close).result()
             thread.shutdown()
 
     def _render(
@@ -91,10 +100,13 @@ class PageRenderer:
         """On a browser's thread; what it saw is kept on the writer's."""
         turn = next(self._turn)
         browser = self._browsers[turn]
-        self.pool.submit(
-            lambda: browser.render(url, html),
-            lambda rendered: self._keep(rendered, summary, occurrence, label, **owner),
-            on=self._threads[turn],
+        self._renders = [render for render in self._renders if not render.done()]
+        self._renders.append(
+            self.pool.submit(
+                lambda: browser.render(url, html),
+                lambda rendered: self._keep(rendered, summary, occurrence, label, **owner),
+                on=self._threads[turn],
+            )
         )
 
     def _keep(

@@ -45,14 +45,16 @@ class WorkPool:
 
     def submit(
         self, work: Callable[[], T], then: Callable[[T], None], on: Executor | None = None
-    ) -> None:
+    ) -> Future[T]:
         """Run `work` on a worker (or on `on`, an executor of the caller's: a browser's own
         thread); later, `then(result)` on this thread, in the same group."""
         while len(self._pending) >= self._backlog:
             self._handle_some()
         if self._group is not None:
             self._group.open += 1
-        self._pending[(on or self._executor).submit(work)] = (then, self._group)
+        future = (on or self._executor).submit(work)
+        self._pending[future] = (then, self._group)
+        return future
 
     @contextlib.contextmanager
     def group(self, on_done: Callable[[Group], None]) -> Iterator[Group]:

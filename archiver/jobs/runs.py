@@ -177,10 +177,11 @@ class ArchiveJob:
         state = _RunState(summary, collector, pool, pages, since)
         started = time.monotonic()
         try:
-            with contextlib.closing(pool), contextlib.ExitStack() as closing:
+            with contextlib.ExitStack() as closing:
                 if pages is not None:
-                    closing.callback(pages.close)
-                yield state
+                    closing.callback(pages.close)  # after the pool: no handler waits on it
+                with contextlib.closing(pool):
+                    yield state
         except BaseException as exc:
             summary.seconds = round(time.monotonic() - started, 3)
             with contextlib.suppress(StoreError):  # the store may be what failed

@@ -29,6 +29,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -38,6 +41,7 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..archive import Archive
 from ..config import WebConfig
@@ -59,6 +63,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 Handler = Callable[[Request], Awaitable[Response]]
+_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"}
 
 
 class Web:
@@ -99,8 +104,15 @@ def outside_link(url: str | None) -> str:
     return url if url and url.lower().startswith(("http://", "https://")) else "#"
 
 
-def create_app(open_archive: Callable[[], Archive], settings: WebConfig) -> Starlette:
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1"]
+
+
+def create_app(
+    open_archive: Callable[[], Archive], settings: WebConfig, hosts: list[str] | None = None
+) -> Starlette:
+    """The app; `hosts` are the Host headers it answers (default: this machine's names)."""
     web = Web(open_archive, settings)
+    hosts = hosts or LOCAL_HOSTS
 
     def route(path: str, handler: Callable[[Web, Request], Awaitable[Response]],
               methods: tuple[str, ...] = ("GET",)) -> Route:  # fmt: skip
@@ -114,7 +126,6 @@ def create_app(open_archive: Callable[[], Archive], settings: WebConfig) -> Star
                 response = _error(web, request, 404, str(exc))
             except ArchiverError as exc:
                 response = _error(web, request, 400, f"{type(exc).__name__}: {exc}")
-            response.headers.update(SECURITY_HEADERS)
             return response
 
         return Route(path, endpoint, methods=list(methods))
@@ -137,9 +148,66 @@ def create_app(open_archive: Callable[[], Archive], settings: WebConfig) -> Star
         yield
         web.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes, lifespan=lifespan,
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=hosts),  # no DNS rebinding
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, limit=settings.max_body_bytes),
+        ],
+    )  # fmt: skip
     app.state.web = web
     return app
+
+
+class SecurityHeaders:
+    """The security headers on every response, Starlette's own 404 and 405 included; a
+    response that sets its own Content-Security-Policy (media) keeps it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BodyLimit:
+    """413 past `limit` bytes of body, however it is sent (a chunked body declares no length)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await PlainError(413, "request too large")(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    """A body past the limit, raised from inside the app's reading of it."""
 
 
 # Guards ----------------------------------------------------------------------------------------
@@ -155,18 +223,24 @@ async def _guard(web: Web, request: Request) -> Response | None:
     if token and request.url.path != "/login" and (writing or not web.settings.public_reads):
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         given = given or request.cookies.get(TOKEN_COOKIE, "")
-        if not secrets.compare_digest(given.encode(), token.encode()):
+        if not _same(given, token):
             return PlainError(401, "a token is needed: open /login?token=... first")
     if writing and not request.url.path.startswith("/api/"):
         form = await request.form(max_files=1, max_fields=10)
         cookie = request.cookies.get(CSRF_COOKIE, "")
-        if not cookie or not secrets.compare_digest(str(form.get("csrf", "")), cookie):
+        if not cookie or not _same(str(form.get("csrf", "")), cookie):
             return PlainError(403, "the form is stale or came from another site: reload the page")
-    elif writing and request.headers.get("content-type", "").split(";")[0] not in (
-        "application/json", "multipart/form-data",
-    ):  # fmt: skip
-        return PlainError(415, "the API takes JSON (or a multipart image upload)")
+    elif writing:
+        wanted = "multipart/form-data" if request.url.path == "/api/reuse" else "application/json"
+        if request.headers.get("content-type", "").split(";")[0].strip() != wanted:
+            # a cross-site page can only send simple types without asking first (CORS)
+            return PlainError(415, f"this API call takes {wanted}")
     return None
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (as bytes)."""
+    return secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def PlainError(status: int, message: str) -> Response:
@@ -236,7 +310,7 @@ async def export_post(web: Web, request: Request) -> Response:
     out = folder / f"post-{story.post['id']}.zip"
     try:
         web.archive.export(Selection([story.post["url"]]), out)
-    except ArchiverError:
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     cleanup = BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
@@ -267,11 +341,12 @@ async def media(web: Web, request: Request) -> Response:
     """An image from the blob store, by sha256; nothing else is ever served from it."""
     sha256 = request.path_params["sha256"]
     store = web.archive.store
-    row = store.row("blobs", "sha256", sha256) if re.fullmatch(r"[0-9a-f]{64}", sha256) else None
-    if row is None or not store.has_media(sha256) or not (row["mime"] or "").startswith("image/"):
+    row = store.row("media", "sha256", sha256) if re.fullmatch(r"[0-9a-f]{64}", sha256) else None
+    if row is None or row["mime"] not in _IMAGE_TYPES:  # the type the decoder found
         return PlainError(404, "no such image")
-    return Response(web.archive.blobs.get(sha256), media_type=row["mime"],
-                    headers={"Cache-Control": "private, max-age=86400"})  # fmt: skip
+    headers = {"Cache-Control": "private, max-age=86400",
+               "Content-Security-Policy": "default-src 'none'; sandbox"}  # fmt: skip
+    return Response(web.archive.blobs.get(sha256), media_type=row["mime"], headers=headers)
 
 
 async def stylesheet(web: Web, request: Request) -> Response:
@@ -281,7 +356,7 @@ async def stylesheet(web: Web, request: Request) -> Response:
 async def login(web: Web, request: Request) -> Response:
     """Keep the token in a cookie for this browser (same-site only, not readable by scripts)."""
     token = request.query_params.get("token", "")
-    if not web.settings.token or not secrets.compare_digest(token, web.settings.token):
+    if not web.settings.token or not _same(token, web.settings.token):
         return PlainError(401, "wrong token")
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
@@ -309,7 +384,12 @@ async def api_add_note(web: Web, request: Request) -> Response:
         target, text = str(body["target"]), str(body["text"])
     except (ValueError, KeyError, TypeError) as exc:
         return JSONResponse({"error": f"give JSON with target and text ({exc})"}, 400)
-    note = web.archive.note(target, text, body.get("author"), body.get("supersedes"))
+    author, supersedes = body.get("author"), body.get("supersedes")
+    if not isinstance(author, str | None) or not (
+        supersedes is None or (isinstance(supersedes, int) and not isinstance(supersedes, bool))
+    ):
+        return JSONResponse({"error": "author is text and supersedes a note number"}, 400)
+    note = web.archive.note(target, text, author, supersedes)
     return JSONResponse(note, status_code=201)
 
 
@@ -343,7 +423,10 @@ async def _reuse(web: Web, request: Request) -> Any:
             path = Path(scratch) / "upload"
             path.write_bytes(await upload.read())
             [answer] = web.archive.reuse([str(path)])
-        answer.path = upload.filename or "upload"
+        name = upload.filename or "upload"
+        answer.path = name
+        if answer.error:  # the message names the server's scratch file, not the upload
+            answer.error = answer.error.replace(str(path), name)
     finally:
         await form.close()  # the upload's spooled file
     return answer
