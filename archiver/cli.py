@@ -621,7 +621,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     if host not in ("127.0.0.1", "localhost", "::1") and not config.web.token:
         raise ConfigError(f"serving on {host} needs [web] token set (anyone could write notes)")
     db = ctx.obj["db"]
-    hosts = [*LOCAL_HOSTS, host] if host not in LOCAL_HOSTS else LOCAL_HOSTS
+    # on every address the Host header can be any of the machine's names; the token (which a
+    # rebinding page on another name never has) is the guard there
+    hosts = ["*"] if host in ("0.0.0.0", "::") else sorted({*LOCAL_HOSTS, host})
     app = create_app(lambda: Archive.open(db, config), config.web, hosts)
     click.echo(f"archiver: http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
