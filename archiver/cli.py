@@ -26,7 +26,7 @@ from .errors import ArchiverError, ConfigError, StoreError
 from .export.bundle import verify_bundle
 from .export.selection import Selection
 from .fetch.client import Fetcher
-from .history import DEFAULT_MEMENTO_BASE, as_cdxj, as_text, as_timemap
+from .history import DEFAULT_MEMENTO_BASE, as_cdxj, as_text, as_timemap, describe_note
 from .jobs.jobfile import JobFile
 from .jobs.sources import read_list_file
 from .media.lookup import ReuseAnswer
@@ -457,8 +457,7 @@ def notes(ctx: click.Context, target: str, as_json: bool) -> None:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
     for item in found:
-        old = f" [superseded by #{item['superseded_by']}]" if item["superseded_by"] else ""
-        click.echo(f"#{item['id']} {item['created_at']} {item['author']}: {item['text']}{old}")
+        click.echo(describe_note(item, on_target=False))  # they all share the one target
 
 
 @cli.command()

@@ -208,13 +208,16 @@ def as_text(story: History) -> str:
     lines += [f"  {a['source']} (first {a['first_seen']})" for a in story.articles]
     if story.notes:
         lines.append(f"Notes ({len(story.notes)}):")
-        for note in story.notes:
-            old = f" [superseded by #{note['superseded_by']}]" if note["superseded_by"] else ""
-            lines.append(
-                f"  #{note['id']} {note['created_at']} {note['author']} on {note['target']}:"
-                f" {note['text']}{old}"
-            )
+        lines += [f"  {describe_note(note)}" for note in story.notes]
     return "\n".join(lines)
+
+
+def describe_note(note: dict[str, Any], on_target: bool = True) -> str:
+    """One note as a line for people: number, time, author, (target,) text, and whether a
+    later note superseded it."""
+    old = f" [superseded by #{note['superseded_by']}]" if note["superseded_by"] else ""
+    target = f" on {note['target']}" if on_target else ""
+    return f"#{note['id']} {note['created_at']} {note['author']}{target}: {note['text']}{old}"
 
 
 def _place(first_seen: dict[str, Any] | None) -> str:
